@@ -1,0 +1,23 @@
+package dev.smartsat.api;
+
+import io.javalin.security.RouteRole;
+
+/** What a route needs of the caller's role; declared on each route in {@link Routes}. */
+public enum Access implements RouteRole {
+    /** No bearer token needed (health, trust bundle, token endpoint). */
+    PUBLIC,
+    /** Any authenticated client: every role may read. */
+    READ,
+    /** Changes state: admin or operator. */
+    WRITE,
+    /** Clients and simulation controls: admin only. */
+    ADMIN;
+
+    public boolean allows(Role role) {
+        return switch (this) {
+            case PUBLIC, READ -> true;
+            case WRITE -> role != Role.VIEWER;
+            case ADMIN -> role == Role.ADMIN;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package dev.smartsat.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.LicenseView;
+import dev.smartsat.licensing.Licenses;
+import io.javalin.http.Context;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** License pools, transfers and account-wide search over HTTP. */
+final class LicensesApi {
+    private final Licenses licenses;
+    private final long maxBody;
+    private final boolean upstream;
+
+    LicensesApi(Licenses licenses, long maxBody, boolean upstream) {
+        this.licenses = licenses;
+        this.maxBody = maxBody;
+        this.upstream = upstream;
+    }
+
+    record License(String license, String entitlementTag, String licenseType, long quantity, long inUse,
+                   long reserved, long balance, String status, LocalDate endDate) {
+        static License of(LicenseView v) {
+            return new License(v.license(), v.entitlementTag(), v.licenseType(), v.quantity(), v.inUse(),
+                    v.reserved(), v.balance(), v.status(), v.endDate());
+        }
+    }
+
+    record AccountLicense(String virtualAccount, String license, String entitlementTag, String licenseType,
+                          long quantity, long inUse, long reserved, long balance, String status, LocalDate endDate) {
+        static AccountLicense of(LicenseView v) {
+            return new AccountLicense(v.virtualAccount(), v.license(), v.entitlementTag(), v.licenseType(),
+                    v.quantity(), v.inUse(), v.reserved(), v.balance(), v.status(), v.endDate());
+        }
+    }
+
+    void list(Context ctx) {
+        List<License> list = licenses.view(ctx.pathParam("account"), ctx.pathParam("va")).stream()
+                .map(License::of).toList();
+        ctx.json(Lists.of("licenses", list.size(), list));
+    }
+
+    void transfer(Context ctx) {
+        ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        List<Licenses.Transfer> transfers = new ArrayList<>();
+        List<JsonNode> lines = Fields.objects(body, "licenses");
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            String prefix = "licenses[" + i + "].";
+            transfers.add(new Licenses.Transfer(
+                    required(() -> Fields.requiredString(line, "entitlementTag"), prefix),
+                    required(() -> Fields.requiredWholeNumber(line, "quantity"), prefix),
+                    required(() -> Fields.requiredString(line, "targetVirtualAccount"), prefix)));
+        }
+        List<License> after = licenses.transfer(ctx.pathParam("account"), ctx.pathParam("va"), transfers).stream()
+                .map(License::of).toList();
+        ctx.json(Lists.of("licenses", after.size(), after));
+    }
+
+    void search(Context ctx) {
+        ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        List<String> names = Fields.strings(body, "virtualAccounts");
+        Paging paging = Paging.check(Fields.wholeNumber(body, "limit").orElse((long) Paging.DEFAULT_LIMIT),
+                Fields.wholeNumber(body, "offset").orElse(0L));
+        var page = licenses.search(ctx.pathParam("account"), names, paging.limit(), paging.offset());
+        ctx.json(Lists.of("licenses", page.totalRecords(), page.licenses().stream().map(AccountLicense::of).toList()));
+    }
+
+    /** A purchase: only the upstream (the simulated vendor cloud) sells licenses. */
+    void purchase(Context ctx) {
+        if (!upstream) {
+            throw new ClientError.Conflict("a satellite's licenses come from its upstream; purchase them there and synchronize");
+        }
+        throw new ClientError.Conflict("purchases are not available yet on this upstream");
+    }
+
+    /** Re-throws a field error of an array element under its full path, e.g. licenses[2].quantity. */
+    private static <T> T required(java.util.function.Supplier<T> read, String prefix) {
+        try {
+            return read.get();
+        } catch (ClientError.BadRequest e) {
+            String field = e.fieldErrors().keySet().stream().findFirst().orElse("");
+            throw new ClientError.BadRequest(prefix + field, prefix + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.smartsat.api;
+
+import dev.smartsat.licensing.ClientError;
+import io.javalin.http.Context;
+
+/** {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4). */
+public record Paging(int limit, int offset) {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    public static Paging of(Context ctx) {
+        return of(ctx.queryParam("limit"), ctx.queryParam("offset"));
+    }
+
+    public static Paging of(String limitText, String offsetText) {
+        int limit = parse("limit", limitText, DEFAULT_LIMIT);
+        int offset = parse("offset", offsetText, 0);
+        return check(limit, offset);
+    }
+
+    public static Paging check(long limit, long offset) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new ClientError.BadRequest("limit", "limit must be between 1 and " + MAX_LIMIT + ", not " + limit);
+        }
+        if (offset < 0 || offset > Integer.MAX_VALUE) {
+            throw new ClientError.BadRequest("offset", "offset must be zero or more, not " + offset);
+        }
+        return new Paging((int) limit, (int) offset);
+    }
+
+    private static int parse(String name, String text, int fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ClientError.BadRequest(name, name + " must be a whole number, not '" + text + "'");
+        }
+    }
+}

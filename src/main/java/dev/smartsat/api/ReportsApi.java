@@ -1,0 +1,87 @@
+package dev.smartsat.api;
+
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Event;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.LicenseView;
+import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.SmartAccount;
+import dev.smartsat.licensing.VirtualAccount;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reports of an account (SPEC §4) as JSON, or as CSV with a header row for a spreadsheet. The JSON
+ * form is {@code {"report","account","virtualAccount","generatedAt","totalRecords","rows":[…]}}.
+ */
+final class ReportsApi {
+    private static final int MAX_EVENT_ROWS = 100_000;
+
+    private final Accounts accounts;
+    private final Licenses licenses;
+    private final Events events;
+    private final Clock clock;
+
+    ReportsApi(Accounts accounts, Licenses licenses, Events events, Clock clock) {
+        this.accounts = accounts;
+        this.licenses = licenses;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** A report's rows: the JSON objects and, in the same order, the CSV cells under the header. */
+    private record Table(List<String> header, List<?> json, List<List<Object>> csv) {}
+
+    void report(Context ctx) {
+        String account = ctx.pathParam("account");
+        String kind = ctx.pathParam("kind");
+        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw new ClientError.BadRequest("format", "format must be json or csv, not '" + format + "'");
+        }
+        SmartAccount sa = accounts.account(account);
+        String vaName = ctx.queryParam("virtualAccount");
+        VirtualAccount va = vaName == null || vaName.isBlank() ? null : accounts.virtualAccount(account, vaName);
+        Table table = switch (kind) {
+            case "licenses" -> licenses(account, va);
+            case "events" -> events(sa, va);
+            default -> throw new ClientError.NotFound("no report named '" + kind + "'; reports are licenses and events");
+        };
+        if (format.equals("csv")) {
+            String file = sa.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kind + ".csv";
+            ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+            ctx.contentType("text/csv; charset=utf-8").result(Csv.of(table.header(), table.csv()));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("report", kind);
+        body.put("account", sa.name());
+        body.put("virtualAccount", va == null ? null : va.name());
+        body.put("generatedAt", clock.instant());
+        body.put("totalRecords", table.json().size());
+        body.put("rows", table.json());
+        ctx.json(body);
+    }
+
+    private Table licenses(String account, VirtualAccount va) {
+        List<LicenseView> all = licenses.search(account, va == null ? List.of() : List.of(va.name()),
+                Integer.MAX_VALUE, 0).licenses();
+        List<Object> json = all.stream().<Object>map(LicensesApi.AccountLicense::of).toList();
+        List<List<Object>> csv = all.stream().map(v -> Arrays.<Object>asList(v.virtualAccount(), v.license(),
+                v.entitlementTag(), v.licenseType(), v.quantity(), v.inUse(), v.reserved(), v.balance(), v.status(),
+                v.endDate())).toList();
+        return new Table(List.of("virtualAccount", "license", "entitlementTag", "licenseType", "quantity", "inUse",
+                "reserved", "balance", "status", "endDate"), json, csv);
+    }
+
+    private Table events(SmartAccount sa, VirtualAccount va) {
+        List<Event> rows = events.find(new Events.Filter(sa, va, null, null), MAX_EVENT_ROWS, 0).events();
+        return new Table(List.of("id", "time", "type", "virtualAccount", "productInstanceIdentifier", "message"),
+                rows, rows.stream().map(EventsApi::row).toList());
+    }
+}

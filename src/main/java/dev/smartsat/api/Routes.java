@@ -1,0 +1,98 @@
+package dev.smartsat.api;
+
+import static dev.smartsat.api.Access.ADMIN;
+import static dev.smartsat.api.Access.PUBLIC;
+import static dev.smartsat.api.Access.READ;
+import static dev.smartsat.api.Access.WRITE;
+
+import dev.smartsat.clock.SimulatedClock;
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.Tokens;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
+import java.util.Set;
+
+/** The management HTTP surface, in one table: every route with the access it needs. */
+public final class Routes {
+    public static final String API = "/backend/api/v1";
+    static final String VA = API + "/accounts/{account}/virtual-accounts/{va}";
+    static final String PRINCIPAL = "smartsat.principal";
+
+    /** What the management routes are built from. */
+    public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Events events, Clients clients,
+                           SimulatedClock clock, boolean simulationEnabled, boolean upstream, long maxBody) {}
+
+    private Routes() {}
+
+    public static void register(Javalin app, Services s) {
+        var accounts = new AccountsApi(s.accounts(), s.maxBody());
+        var tokens = new TokensApi(s.tokens(), s.maxBody());
+        var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream());
+        var events = new EventsApi(s.events(), s.accounts());
+        var reports = new ReportsApi(s.accounts(), s.licenses(), s.events(), s.clock());
+        var clients = new ClientsApi(s.clients(), s.maxBody());
+        var simulation = new SimulationApi(s.clock(), s.events(), s.simulationEnabled(), s.maxBody());
+
+        app.beforeMatched(ctx -> authorize(ctx, s.clients()));
+
+        app.post("/backend/oauth/token", clients::token, PUBLIC);
+
+        app.get(API + "/accounts", accounts::listAccounts, READ);
+        app.get(API + "/accounts/{account}/virtual-accounts", accounts::listVirtualAccounts, READ);
+        app.post(API + "/accounts/{account}/virtual-accounts", accounts::createVirtualAccount, WRITE);
+        app.get(VA, accounts::getVirtualAccount, READ);
+        app.patch(VA, accounts::updateVirtualAccount, WRITE);
+        app.delete(VA, accounts::deleteVirtualAccount, WRITE);
+
+        app.get(VA + "/tokens", tokens::list, READ);
+        app.post(VA + "/tokens", tokens::create, WRITE);
+        app.post(VA + "/tokens/{token}/revoke", tokens::revoke, WRITE);
+        app.delete(VA + "/tokens/{token}", tokens::remove, WRITE);
+
+        app.get(VA + "/licenses", licenses::list, READ);
+        app.post(VA + "/licenses", licenses::purchase, WRITE);
+        app.post(VA + "/licenses/transfer", licenses::transfer, WRITE);
+        app.post(API + "/accounts/{account}/licenses", licenses::search, WRITE);
+
+        app.get(API + "/accounts/{account}/events", events::accountEvents, READ);
+        app.get(API + "/events", events::allEvents, ADMIN);
+        app.get(API + "/accounts/{account}/reports/{kind}", reports::report, READ);
+
+        app.post(API + "/clients", clients::create, ADMIN);
+        app.get(API + "/clients", clients::list, ADMIN);
+        app.delete(API + "/clients/{id}", clients::remove, ADMIN);
+
+        app.get(API + "/sim/clock", simulation::getClock, ADMIN);
+        app.put(API + "/sim/clock", simulation::putClock, ADMIN);
+    }
+
+    /** Checks the bearer token and the role a matched route declares, before its handler runs. */
+    private static void authorize(Context ctx, Clients clients) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.isEmpty() || roles.contains(PUBLIC)) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ClientError.Unauthorized("send Authorization: Bearer <token>; get a token from /backend/oauth/token");
+        }
+        Clients.Principal principal = clients.authenticate(header.substring(7).strip());
+        Access access = (Access) roles.iterator().next();
+        if (!access.allows(principal.role())) {
+            throw new ClientError.Forbidden("role " + principal.role().wireName() + " may not " + ctx.method()
+                    + " " + ctx.path());
+        }
+        ctx.attribute(PRINCIPAL, principal);
+    }
+
+    /** The client making the request, for the access log. */
+    public static String principalOf(Context ctx) {
+        Clients.Principal p = ctx.attribute(PRINCIPAL);
+        return p == null ? "-" : p.clientId();
+    }
+}

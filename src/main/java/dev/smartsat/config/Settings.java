@@ -1,0 +1,70 @@
+package dev.smartsat.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Every setting of a SmartSat process, after defaults, file, environment and flags are merged. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Settings(
+        String role,
+        String mode,
+        Server server,
+        Data data,
+        Certs certs,
+        Db db,
+        Auth auth,
+        Simulation simulation,
+        Upstream upstream,
+        String catalog,
+        Seed seed,
+        @JsonProperty("config_dir") String configDir) {
+
+    public record Server(int port, String bind, @JsonProperty("host_names") List<String> hostNames,
+                         @JsonProperty("max_body_bytes") long maxBodyBytes) {}
+
+    public record Data(String dir) {}
+
+    public record Certs(String dir) {}
+
+    public record Db(String url, @JsonProperty("busy_timeout_ms") int busyTimeoutMs) {}
+
+    public record Auth(@JsonProperty("token_ttl_seconds") long tokenTtlSeconds,
+                       @JsonProperty("bcrypt_cost") int bcryptCost) {}
+
+    public record Simulation(boolean enabled, long seed) {}
+
+    public record Upstream(String url, @JsonProperty("client_id") String clientId,
+                           @JsonProperty("client_secret") String clientSecret, String interval, String trust) {}
+
+    public record Seed(SeedAccount account, @JsonProperty("virtual_accounts") List<SeedVirtualAccount> virtualAccounts) {}
+
+    public record SeedAccount(String name, String domain) {}
+
+    public record SeedVirtualAccount(String name, String description, @JsonProperty("default") boolean isDefault,
+                                     List<SeedLicense> licenses) {}
+
+    public record SeedLicense(String tag, int quantity, @JsonProperty("license_type") String licenseType,
+                              @JsonProperty("end_date") String endDate) {}
+
+    public Path dataDir() {
+        return Path.of(data.dir());
+    }
+
+    public Path certsDir() {
+        return Path.of(certs.dir());
+    }
+
+    public boolean isUpstream() {
+        return "cssm".equals(role);
+    }
+
+    /** The JDBC URL of the store: the configured one, else the SQLite file in the data dir. */
+    public String jdbcUrl() {
+        if (db.url() != null && !db.url().isBlank()) {
+            return db.url();
+        }
+        return "jdbc:sqlite:" + dataDir().resolve("smartsat.db");
+    }
+}

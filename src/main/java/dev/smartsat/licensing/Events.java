@@ -1,0 +1,55 @@
+package dev.smartsat.licensing;
+
+import dev.smartsat.store.EventDao;
+import dev.smartsat.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/** Records events inside the transaction of the change they describe, and reads them back. */
+public final class Events {
+    private final Store store;
+    private final Clock clock;
+
+    public Events(Store store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** A page of events, newest first. */
+    public record Page(long totalRecords, List<Event> events) {}
+
+    /** Events filter: a null field matches everything; a null account means every account (admin). */
+    public record Filter(SmartAccount account, VirtualAccount virtualAccount, EventType type, Instant since) {}
+
+    public static void record(Handle handle, Instant time, EventType type, VirtualAccount va, String piid,
+                              String message) {
+        handle.attach(EventDao.class).insert(time, type.name(), va == null ? null : va.accountId(),
+                va == null ? null : va.id(), piid, message);
+    }
+
+    /** An event that belongs to no account, such as a client created or the clock moved. */
+    public static void recordGlobal(Handle handle, Instant time, EventType type, String message) {
+        handle.attach(EventDao.class).insert(time, type.name(), null, null, null, message);
+    }
+
+    public void recordGlobal(EventType type, String message) {
+        store.write(h -> {
+            recordGlobal(h, clock.instant(), type, message);
+            return null;
+        });
+    }
+
+    public Page find(Filter filter, int limit, int offset) {
+        boolean all = filter.account() == null;
+        Long accountId = all ? null : filter.account().id();
+        Long vaId = filter.virtualAccount() == null ? null : filter.virtualAccount().id();
+        String type = filter.type() == null ? null : filter.type().name();
+        return store.read(h -> {
+            EventDao dao = h.attach(EventDao.class);
+            return new Page(dao.count(all, accountId, vaId, type, filter.since()),
+                    dao.find(all, accountId, vaId, type, filter.since(), limit, offset));
+        });
+    }
+}

@@ -1,0 +1,137 @@
+package dev.smartsat.licensing;
+
+import dev.smartsat.store.AccountDao;
+import dev.smartsat.store.LicensePoolDao;
+import dev.smartsat.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** License pools as administrators see them, account-wide search, and transfers between virtual accounts. */
+public final class Licenses {
+    private final Store store;
+    private final Clock clock;
+    private final Usage usage;
+
+    /** How much of each tag a virtual account's devices use and its reservations hold. */
+    public interface Usage {
+        /** Tag to {inUse, reserved} for one virtual account, as of {@code now}. */
+        Map<String, long[]> of(Handle h, long virtualAccountId, Instant now);
+
+        /** No devices yet: nothing in use, nothing reserved. */
+        Usage NONE = (h, va, now) -> Map.of();
+    }
+
+    /** One line of a transfer request: move {@code quantity} unused licenses of a tag to another virtual account. */
+    public record Transfer(String entitlementTag, long quantity, String targetVirtualAccount) {}
+
+    /** A page of license views across virtual accounts. */
+    public record Page(long totalRecords, List<LicenseView> licenses) {}
+
+    public Licenses(Store store, Clock clock, Usage usage) {
+        this.store = store;
+        this.clock = clock;
+        this.usage = usage;
+    }
+
+    public List<LicenseView> view(String account, String virtualAccount) {
+        return store.read(h -> views(h, Accounts.virtualAccount(h, account, virtualAccount)));
+    }
+
+    /** Licenses of several virtual accounts (all of them when {@code names} is empty), paged. */
+    public Page search(String account, List<String> names, int limit, int offset) {
+        return store.read(h -> {
+            SmartAccount sa = Accounts.account(h, account);
+            List<VirtualAccount> vas = new ArrayList<>();
+            if (names.isEmpty()) {
+                vas.addAll(h.attach(AccountDao.class).virtualAccounts(sa.id(), Integer.MAX_VALUE, 0));
+            } else {
+                for (String name : names) {
+                    vas.add(Accounts.virtualAccount(h, account, name));
+                }
+            }
+            List<LicenseView> all = new ArrayList<>();
+            for (VirtualAccount va : vas) {
+                all.addAll(views(h, va));
+            }
+            int from = Math.min(offset, all.size());
+            int to = (int) Math.min((long) from + limit, all.size());
+            return new Page(all.size(), List.copyOf(all.subList(from, to)));
+        });
+    }
+
+    List<LicenseView> views(Handle h, VirtualAccount va) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Map<String, long[]> used = usage.of(h, va.id(), now);
+        List<LicenseView> views = new ArrayList<>();
+        for (LicensePool pool : h.attach(LicensePoolDao.class).byVirtualAccount(va.id())) {
+            long[] u = used.getOrDefault(pool.entitlementTag(), new long[2]);
+            views.add(LicenseView.of(va.name(), pool, today, u[0], u[1]));
+        }
+        return views;
+    }
+
+    /**
+     * Moves unused quantity from one virtual account to others, all lines or none: a line asking for
+     * more than the pool's balance fails the whole transfer with 409.
+     */
+    public List<LicenseView> transfer(String account, String virtualAccount, List<Transfer> transfers) {
+        if (transfers.isEmpty()) {
+            throw new ClientError.Unprocessable("licenses", "licenses must name at least one transfer");
+        }
+        for (int i = 0; i < transfers.size(); i++) {
+            if (transfers.get(i).quantity() < 1) {
+                throw new ClientError.Unprocessable("licenses[" + i + "].quantity",
+                        "quantity must be at least 1, not " + transfers.get(i).quantity());
+            }
+        }
+        return store.write(h -> {
+            VirtualAccount source = Accounts.virtualAccount(h, account, virtualAccount);
+            LicensePoolDao pools = h.attach(LicensePoolDao.class);
+            Instant now = clock.instant();
+            for (int i = 0; i < transfers.size(); i++) {
+                Transfer t = transfers.get(i);
+                String field = "licenses[" + i + "]";
+                VirtualAccount target = Accounts.virtualAccount(h, account, t.targetVirtualAccount());
+                if (target.id() == source.id()) {
+                    throw new ClientError.Unprocessable(field + ".targetVirtualAccount",
+                            "targetVirtualAccount must differ from the source virtual account '" + source.name() + "'");
+                }
+                LicensePool pool = pools.pool(source.id(), t.entitlementTag()).orElseThrow(() -> new ClientError.NotFound(
+                        "virtual account '" + source.name() + "' holds no licenses with tag " + t.entitlementTag()));
+                long balance = balance(h, source, pool, now);
+                if (t.quantity() > balance) {
+                    throw new ClientError.Conflict(field + ".quantity", "only " + Math.max(balance, 0)
+                            + " unused '" + pool.displayName() + "' licenses can move from '" + source.name()
+                            + "', not " + t.quantity());
+                }
+                pools.addQuantity(-t.quantity(), pool.id());
+                var targetPool = pools.pool(target.id(), t.entitlementTag());
+                if (targetPool.isPresent()) {
+                    pools.addQuantity(t.quantity(), targetPool.get().id());
+                } else {
+                    pools.insert(target.id(), pool.entitlementTag(), pool.displayName(), pool.licenseType(),
+                            t.quantity(), pool.endDate());
+                }
+                pools.recordTransfer(now, source.id(), target.id(), pool.entitlementTag(), t.quantity());
+                String message = "Transferred " + t.quantity() + " '" + pool.displayName() + "' from '"
+                        + source.name() + "' to '" + target.name() + "'";
+                Events.record(h, now, EventType.LICENSES_TRANSFERRED, source, null, message);
+                Events.record(h, now, EventType.LICENSES_TRANSFERRED, target, null, message);
+            }
+            return views(h, source);
+        });
+    }
+
+    private long balance(Handle h, VirtualAccount va, LicensePool pool, Instant now) {
+        long[] u = usage.of(h, va.id(), now).getOrDefault(pool.entitlementTag(), new long[2]);
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        return pool.effectiveQuantity(today) - u[0] - u[1];
+    }
+}

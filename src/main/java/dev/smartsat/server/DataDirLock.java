@@ -1,0 +1,58 @@
+package dev.smartsat.server;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An exclusive OS lock on {@code <data-dir>/smartsat.lock}: a second server pointed at the same data
+ * dir fails at start-up with a clear message instead of sharing the SQLite file and its PKI.
+ */
+public final class DataDirLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    public static DataDirLock acquire(Path dataDir) {
+        Path file = dataDir.resolve("smartsat.lock");
+        try {
+            Files.createDirectories(dataDir);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("data dir " + dataDir.toAbsolutePath()
+                        + " is in use by another SmartSat server; stop it or start this one with another --data-dir");
+            }
+            channel.truncate(0);
+            channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid() + "\n"));
+            return new DataDirLock(channel, lock);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot lock data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // the OS releases the lock with the process anyway
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.smartsat.server;
+
+import dev.smartsat.api.Bodies;
+import dev.smartsat.api.Clients;
+import dev.smartsat.api.Json;
+import dev.smartsat.api.Routes;
+import dev.smartsat.clock.SimulatedClock;
+import dev.smartsat.config.Catalog;
+import dev.smartsat.config.Settings;
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.Seeder;
+import dev.smartsat.licensing.Tokens;
+import dev.smartsat.pki.Pki;
+import dev.smartsat.store.Store;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running SmartSat: PKI, store and the HTTPS server, assembled from settings. */
+public final class SmartSatServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SmartSatServer.class);
+    private static final Logger access = LoggerFactory.getLogger("smartsat.access");
+
+    private final Settings settings;
+    private final SimulatedClock clock;
+    private final DataDirLock lock;
+    private final Pki pki;
+    private final Store store;
+    private final Javalin app;
+
+    private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
+        this.settings = settings;
+        this.clock = new SimulatedClock(wall);
+        this.lock = DataDirLock.acquire(settings.dataDir());
+        try {
+            Catalog catalog = Catalog.load(settings);
+            this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
+            this.store = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
+            Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
+                    settings.auth().bcryptCost());
+            clients.bootstrap(settings.dataDir(), env);
+            var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
+                    new Licenses(store, clock, Licenses.Usage.NONE), new Events(store, clock), clients, clock,
+                    settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes());
+            this.app = createApp(services);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Starts a server; {@code wall} is the wall clock bearer tokens expire on (tests may move it). */
+    public static SmartSatServer start(Settings settings, Clock wall, Map<String, String> env) {
+        SmartSatServer server = new SmartSatServer(settings, wall, env);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw new IllegalStateException("cannot listen on port " + settings.server().port() + ": "
+                    + rootMessage(e), e);
+        }
+        log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
+                settings.server().bind(), server.port());
+        return server;
+    }
+
+    private Javalin createApp(Routes.Services services) {
+        char[] password = randomPassword();
+        var keyStore = pki.tlsKeyStore(password);
+        long maxBody = settings.server().maxBodyBytes();
+        Javalin javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.maxRequestSize = maxBody;
+            config.jetty.addConnector((server, httpConfig) -> Tls.connector(server, httpConfig, keyStore, password,
+                    settings.server().bind(), settings.server().port()));
+            config.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms client={}", ctx.method(), ctx.path(),
+                    ctx.statusCode(), Math.round(ms), Routes.principalOf(ctx)));
+        });
+        javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, maxBody));
+        javalin.get("/health", this::health);
+        javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
+        javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file")
+                .result(pki.crlPem(List.of(), clock.instant(), clock.instant().plus(Duration.ofDays(1)))));
+        Routes.register(javalin, services);
+        javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
+        javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
+                httpMessage(e, ctx), Map.of()));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            renderError(ctx, 500, "internal error; the server log has the details", Map.of());
+        });
+        return javalin;
+    }
+
+    private static String httpMessage(HttpResponseException e, Context ctx) {
+        return switch (e.getStatus()) {
+            case 404 -> "no such resource: " + ctx.method() + " " + ctx.path();
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "the request body is too large";
+            default -> e.getMessage();
+        };
+    }
+
+    static void renderError(Context ctx, int status, String message, Map<String, List<String>> fieldErrors) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ERROR");
+        body.put("message", message);
+        body.put("errors", fieldErrors);
+        ctx.status(status).json(body);
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "UP");
+        body.put("role", settings.role());
+        body.put("mode", settings.mode());
+        body.put("version", version());
+        body.put("time", clock.instant());
+        ctx.json(body);
+    }
+
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    public SimulatedClock clock() {
+        return clock;
+    }
+
+    public Pki pki() {
+        return pki;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            store.close();
+            lock.close();
+        }
+    }
+
+    public static String version() {
+        String v = SmartSatServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static char[] randomPassword() {
+        char[] password = new char[24];
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < password.length; i++) {
+            password[i] = (char) ('a' + random.nextInt(26));
+        }
+        return password;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

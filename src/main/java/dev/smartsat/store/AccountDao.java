@@ -1,0 +1,52 @@
+package dev.smartsat.store;
+
+import dev.smartsat.licensing.SmartAccount;
+import dev.smartsat.licensing.VirtualAccount;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Smart accounts and their virtual accounts. */
+@RegisterConstructorMapper(SmartAccount.class)
+@RegisterConstructorMapper(VirtualAccount.class)
+public interface AccountDao {
+    @SqlQuery("SELECT COUNT(*) FROM smart_account")
+    long countAccounts();
+
+    @SqlQuery("SELECT id, name, domain FROM smart_account ORDER BY name")
+    List<SmartAccount> accounts();
+
+    @SqlQuery("SELECT id, name, domain FROM smart_account WHERE name = ?")
+    Optional<SmartAccount> account(String name);
+
+    @SqlUpdate("INSERT INTO smart_account (name, domain, created_at) VALUES (?, ?, ?)")
+    @GetGeneratedKeys("id")
+    long insertAccount(String name, String domain, Instant createdAt);
+
+    @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account"
+            + " WHERE account_id = ? ORDER BY is_default DESC, name_key LIMIT ? OFFSET ?")
+    List<VirtualAccount> virtualAccounts(long accountId, int limit, int offset);
+
+    @SqlQuery("SELECT COUNT(*) FROM virtual_account WHERE account_id = ?")
+    long countVirtualAccounts(long accountId);
+
+    @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account"
+            + " WHERE account_id = ? AND name_key = LOWER(?)")
+    Optional<VirtualAccount> virtualAccount(long accountId, String name);
+
+    @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account WHERE id = ?")
+    Optional<VirtualAccount> virtualAccountById(long id);
+
+    @SqlUpdate("INSERT INTO virtual_account (account_id, name, name_key, description, is_default, created_at)"
+            + " VALUES (?, ?, LOWER(?), ?, ?, ?)")
+    @GetGeneratedKeys("id")
+    long insertVirtualAccount(long accountId, String name, String nameKey, String description, boolean isDefault,
+                              Instant createdAt);
+
+    @SqlUpdate("UPDATE virtual_account SET name = ?, name_key = LOWER(?), description = ? WHERE id = ?")
+    int updateVirtualAccount(String name, String nameKey, String description, long id);
+}
