@@ -114,7 +114,7 @@ public final class Clients {
         var client = store.read(h -> h.attach(ClientDao.class).byClientId(clientId));
         // Check a dummy hash for unknown clients too, so timing does not tell which ids exist.
         String hash = client.map(ClientDao.ClientRow::secretHash).orElse(DUMMY_HASH);
-        boolean ok = OpenBSDBCrypt.checkPassword(hash, clientSecret.toCharArray());
+        boolean ok = OpenBSDBCrypt.checkPassword(hash, bcryptInput(clientSecret));
         if (client.isEmpty() || !ok) {
             throw new ClientError.Unauthorized("unknown client_id or wrong client_secret");
         }
@@ -195,7 +195,15 @@ public final class Clients {
     private String hash(String secret) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return OpenBSDBCrypt.generate(secret.toCharArray(), salt, bcryptCost);
+        return OpenBSDBCrypt.generate(bcryptInput(secret), salt, bcryptCost);
+    }
+
+    /**
+     * BCrypt reads only 72 bytes, so a long secret would match any other with the same start; the
+     * secret's SHA-256 (44 base64 characters) goes in instead.
+     */
+    private static char[] bcryptInput(String secret) {
+        return Base64.getEncoder().encodeToString(digest(secret)).toCharArray();
     }
 
     private static final String DUMMY_HASH = OpenBSDBCrypt.generate("dummy".toCharArray(), new byte[16], 10);
@@ -207,8 +215,12 @@ public final class Clients {
     }
 
     static String sha256(String value) {
+        return HexFormat.of().formatHex(digest(value));
+    }
+
+    private static byte[] digest(String value) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,87 @@
+package dev.smartsat.pki;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** SHA256withECDSA signing and verification of envelope payloads, reservation codes and sync files (SPEC §3). */
+public final class Signatures {
+    // Signature objects are not thread-safe but are costly to look up; one per thread, re-initialised per call.
+    private static final ThreadLocal<Signature> ENGINES = ThreadLocal.withInitial(Signatures::newEngine);
+
+    // BC keeps its precomputed multiples of a public point on the key object, so verifying again with the same
+    // key object is ~2.5x faster than with a fresh one; certificates and re-read PEM hand out fresh objects,
+    // hence one canonical BC copy per key. Cleared when full: a cache miss only costs that speed-up.
+    private static final int CANONICAL_KEYS_LIMIT = 4096;
+    private static final Map<ByteBuffer, PublicKey> CANONICAL_KEYS = new ConcurrentHashMap<>();
+
+    private Signatures() {
+    }
+
+    /** A DER-encoded ECDSA signature over {@code data}. */
+    public static byte[] sign(PrivateKey key, byte[] data) {
+        Signature engine = ENGINES.get();
+        try {
+            engine.initSign(key, Crypto.random());
+            engine.update(data);
+            return engine.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with a " + key.getAlgorithm() + " key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether {@code signature} is a valid DER signature of {@code data} under {@code key}. Anything that
+     * cannot be a valid signature — malformed DER, a missing value, a key of another type — is simply
+     * {@code false}, because the caller's answer to all of them is the same BAD_SIGNATURE.
+     */
+    public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
+        if (key == null || data == null || signature == null || signature.length == 0) {
+            return false;
+        }
+        Signature engine = ENGINES.get();
+        try {
+            engine.initVerify(canonical(key));
+            engine.update(data);
+            return engine.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // The engine may be left mid-operation; the next initVerify/initSign resets it.
+            return false;
+        }
+    }
+
+    /** A public key from a "PUBLIC KEY" PEM block (or the key of a PEM certificate). */
+    public static PublicKey publicKeyFromPem(String pem) {
+        return PemFiles.publicKeyFromPem(pem);
+    }
+
+    private static PublicKey canonical(PublicKey key) throws GeneralSecurityException {
+        if (!"EC".equals(key.getAlgorithm()) && !"ECDSA".equals(key.getAlgorithm())) {
+            return key;
+        }
+        ByteBuffer encoded = ByteBuffer.wrap(key.getEncoded());
+        PublicKey known = CANONICAL_KEYS.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        PublicKey translated = (PublicKey) KeyFactory.getInstance("EC", Crypto.provider()).translateKey(key);
+        if (CANONICAL_KEYS.size() >= CANONICAL_KEYS_LIMIT) {
+            CANONICAL_KEYS.clear();
+        }
+        PublicKey raced = CANONICAL_KEYS.putIfAbsent(encoded, translated);
+        return raced != null ? raced : translated;
+    }
+
+    private static Signature newEngine() {
+        try {
+            return Signature.getInstance(Crypto.SIGNATURE_ALGORITHM, Crypto.provider());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("BouncyCastle lacks " + Crypto.SIGNATURE_ALGORITHM, e);
+        }
+    }
+}
