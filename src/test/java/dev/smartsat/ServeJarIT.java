@@ -1,0 +1,108 @@
+package dev.smartsat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's promise, run as a user runs it: {@code java -jar target/smartsat.jar serve} with no
+ * arguments, in an empty directory, answers /health on https://localhost:8443 trusted by certs/ca.pem,
+ * and the generated PKI passes openssl verify.
+ */
+class ServeJarIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void serveWithNoArgumentsAnswersHealthOn8443() throws Exception {
+        assumeTrue(portFree(8443), "port 8443 is taken on this machine");
+        Path jar = Path.of(System.getProperty("smartsat.jar", "target/smartsat.jar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "package the jar first: " + jar);
+        Path log = dir.resolve("serve.log");
+        long started = System.nanoTime();
+        Process serve = new ProcessBuilder("java", "-jar", jar.toString(), "serve")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            JsonNode health = waitForHealth(serve, log);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            System.out.println("java -jar to healthy: " + millis + " ms");
+            assertEquals("UP", health.get("status").asText());
+            assertEquals("satellite", health.get("role").asText());
+            assertEquals("disconnected", health.get("mode").asText());
+
+            for (String cert : new String[] {"tls.pem", "signing.pem", "product-ca.pem"}) {
+                String out = openssl("verify", "-CAfile", "certs/ca.pem", "certs/" + cert);
+                assertTrue(out.contains(": OK"), cert + ": " + out);
+            }
+            String tls = openssl("x509", "-in", "certs/tls.pem", "-noout", "-ext", "subjectAltName");
+            assertTrue(tls.contains("DNS:localhost") && tls.contains("IP Address:127.0.0.1"), tls);
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            String secret = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile())
+                    .get("client_secret").asText();
+            assertTrue(!text.contains(secret), "the admin secret must not be logged");
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(20, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+    }
+
+    private JsonNode waitForHealth(Process serve, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!serve.isAlive()) {
+                throw new AssertionError("serve exited with " + serve.exitValue() + ":\n" + Files.readString(log));
+            }
+            Path ca = dir.resolve("certs/ca.pem");
+            if (Files.exists(ca)) {
+                try {
+                    HttpClient client = HttpClient.newBuilder().sslContext(TestSatellite.trusting(ca)).build();
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:8443/health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return new ObjectMapper().readTree(r.body());
+                    }
+                } catch (IOException | IllegalStateException e) {
+                    // not listening yet, or ca.pem still being written
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no healthy answer within 60 s:\n" + Files.readString(log));
+    }
+
+    private String openssl(String... args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "openssl";
+        System.arraycopy(args, 0, command, 1, args.length);
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+        return out;
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
