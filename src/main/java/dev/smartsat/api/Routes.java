@@ -73,16 +73,16 @@ public final class Routes {
     /** Checks the bearer token and the role a matched route declares, before its handler runs. */
     private static void authorize(Context ctx, Clients clients) {
         Set<RouteRole> roles = ctx.routeRoles();
-        if (roles.isEmpty() || roles.contains(PUBLIC)) {
+        // Fail closed: a management route registered without an access level needs admin.
+        Access access = roles.isEmpty() ? (ctx.path().startsWith(API) ? ADMIN : PUBLIC) : (Access) roles.iterator().next();
+        if (access == PUBLIC) {
             return;
         }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            ctx.header("WWW-Authenticate", "Bearer");
             throw new ClientError.Unauthorized("send Authorization: Bearer <token>; get a token from /backend/oauth/token");
         }
         Clients.Principal principal = clients.authenticate(header.substring(7).strip());
-        Access access = (Access) roles.iterator().next();
         if (!access.allows(principal.role())) {
             throw new ClientError.Forbidden("role " + principal.role().wireName() + " may not " + ctx.method()
                     + " " + ctx.path());

@@ -118,6 +118,9 @@ public final class SmartSatServer implements AutoCloseable {
     }
 
     static void renderError(Context ctx, int status, String message, Map<String, List<String>> fieldErrors) {
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ERROR");
         body.put("message", message);

@@ -1,0 +1,127 @@
+package dev.smartsat.transport;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smartsat.pki.Crypto;
+import dev.smartsat.pki.Signatures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.Base64;
+
+/**
+ * The signed envelope both directions of /SmartTransport (and the sync files) use: a payload string
+ * and a SHA256withECDSA signature over its exact UTF-8 bytes, so nobody re-serializes before verifying.
+ */
+public record Envelope(String payload, Signature signature) {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The signature block; {@code certificate} (the signer's PEM) is carried by sync files only. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Signature(String algorithm, @JsonProperty("key_id") String keyId, String value, String certificate) {
+        public Signature(String algorithm, String keyId, String value) {
+            this(algorithm, keyId, value, null);
+        }
+    }
+
+    /** Why an envelope could not even be read; the transport answers MALFORMED. */
+    public static final class MalformedException extends Exception {
+        public MalformedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Signs {@code payload} as it is. */
+    public static Envelope sign(String payload, PrivateKey key, String keyId) {
+        return sign(payload, key, keyId, null);
+    }
+
+    public static Envelope sign(String payload, PrivateKey key, String keyId, String certificatePem) {
+        byte[] signature = Signatures.sign(key, payload.getBytes(StandardCharsets.UTF_8));
+        return new Envelope(payload, new Signature(Crypto.SIGNATURE_ALGORITHM, keyId,
+                Base64.getEncoder().encodeToString(signature), certificatePem));
+    }
+
+    /** Whether the signature verifies over the payload's exact bytes with {@code key}. */
+    public boolean verify(PublicKey key) {
+        if (signature == null || signature.value() == null || !Crypto.SIGNATURE_ALGORITHM.equals(signature.algorithm())) {
+            return false;
+        }
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(signature.value());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return Signatures.verify(key, payload.getBytes(StandardCharsets.UTF_8), der);
+    }
+
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads an envelope: a JSON object with a string payload and a signature object of strings. */
+    public static Envelope parse(byte[] json) throws MalformedException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new MalformedException("the body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedException("the body must be a JSON object with payload and signature");
+        }
+        JsonNode payload = root.get("payload");
+        if (payload == null || !payload.isTextual()) {
+            throw new MalformedException("payload must be a string holding the message JSON");
+        }
+        JsonNode sig = root.get("signature");
+        if (sig == null || !sig.isObject()) {
+            throw new MalformedException("signature must be an object with algorithm, key_id and value");
+        }
+        return new Envelope(payload.asText(), new Signature(text(sig, "algorithm"), text(sig, "key_id"),
+                text(sig, "value"), optionalText(sig, "certificate")));
+    }
+
+    /** The payload parsed as a JSON object. */
+    public JsonNode payloadJson() throws MalformedException {
+        try {
+            JsonNode node = MAPPER.readTree(payload);
+            if (node == null || !node.isObject()) {
+                throw new MalformedException("payload must hold a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new MalformedException("payload is not valid JSON");
+        }
+    }
+
+    private static String text(JsonNode node, String field) throws MalformedException {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new MalformedException("signature." + field + " must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static String optionalText(JsonNode node, String field) throws MalformedException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedException("signature." + field + " must be a string");
+        }
+        return value.asText();
+    }
+}
