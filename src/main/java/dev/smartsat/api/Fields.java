@@ -33,11 +33,18 @@ public final class Fields {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new ClientError.Unprocessable(field, field + " is out of range");
+            }
             return Optional.of(node.asLong());
         }
-        if (node.isTextual() && node.asText().strip().matches("-?\\d{1,18}")) {
-            return Optional.of(Long.parseLong(node.asText().strip()));
+        if (node.isTextual() && node.asText().strip().matches("-?\\d+")) {
+            try {
+                return Optional.of(Long.parseLong(node.asText().strip()));
+            } catch (NumberFormatException e) {
+                throw new ClientError.Unprocessable(field, field + " is out of range");
+            }
         }
         throw new ClientError.BadRequest(field, field + " must be a whole number");
     }

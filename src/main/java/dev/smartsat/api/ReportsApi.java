@@ -2,6 +2,7 @@ package dev.smartsat.api;
 
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.Event;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.LicenseView;
@@ -24,12 +25,14 @@ final class ReportsApi {
 
     private final Accounts accounts;
     private final Licenses licenses;
+    private final Devices devices;
     private final Events events;
     private final Clock clock;
 
-    ReportsApi(Accounts accounts, Licenses licenses, Events events, Clock clock) {
+    ReportsApi(Accounts accounts, Licenses licenses, Devices devices, Events events, Clock clock) {
         this.accounts = accounts;
         this.licenses = licenses;
+        this.devices = devices;
         this.events = events;
         this.clock = clock;
     }
@@ -50,7 +53,9 @@ final class ReportsApi {
         Table table = switch (kind) {
             case "licenses" -> licenses(account, va);
             case "events" -> events(sa, va);
-            default -> throw new ClientError.NotFound("no report named '" + kind + "'; reports are licenses and events");
+            case "devices" -> devices(account, va);
+            default -> throw new ClientError.NotFound("no report named '" + kind
+                    + "'; reports are licenses, devices and events");
         };
         if (format.equals("csv")) {
             String file = sa.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kind + ".csv";
@@ -77,6 +82,22 @@ final class ReportsApi {
                 v.endDate())).toList();
         return new Table(List.of("virtualAccount", "license", "entitlementTag", "licenseType", "quantity", "inUse",
                 "reserved", "balance", "status", "endDate"), json, csv);
+    }
+
+    private Table devices(String account, VirtualAccount only) {
+        List<VirtualAccount> vas = only != null ? List.of(only) : accounts.accounts().stream()
+                .filter(t -> t.account().name().equals(account)).flatMap(t -> t.virtualAccounts().stream()).toList();
+        List<DevicesApi.DeviceInfo> rows = new java.util.ArrayList<>();
+        for (VirtualAccount va : vas) {
+            int offset = 0;
+            Devices.Page page;
+            do {
+                page = devices.list(account, va.name(), null, null, Paging.MAX_LIMIT, offset);
+                page.devices().forEach(d -> rows.add(DevicesApi.DeviceInfo.of(d)));
+                offset += page.devices().size();
+            } while (!page.devices().isEmpty() && offset < page.totalRecords());
+        }
+        return new Table(DevicesApi.DeviceInfo.CSV_HEADER, rows, rows.stream().map(DevicesApi.DeviceInfo::csv).toList());
     }
 
     private Table events(SmartAccount sa, VirtualAccount va) {

@@ -8,9 +8,11 @@ import static dev.smartsat.api.Access.WRITE;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Tokens;
+import dev.smartsat.sim.Faults;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
@@ -23,8 +25,9 @@ public final class Routes {
     static final String PRINCIPAL = "smartsat.principal";
 
     /** What the management routes are built from. */
-    public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Events events, Clients clients,
-                           SimulatedClock clock, boolean simulationEnabled, boolean upstream, long maxBody) {}
+    public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices, Events events,
+                           Clients clients, SimulatedClock clock, Faults faults, boolean simulationEnabled,
+                           boolean upstream, long maxBody) {}
 
     private Routes() {}
 
@@ -33,9 +36,10 @@ public final class Routes {
         var tokens = new TokensApi(s.tokens(), s.maxBody());
         var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream());
         var events = new EventsApi(s.events(), s.accounts());
-        var reports = new ReportsApi(s.accounts(), s.licenses(), s.events(), s.clock());
+        var devices = new DevicesApi(s.devices(), s.maxBody());
+        var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
         var clients = new ClientsApi(s.clients(), s.maxBody());
-        var simulation = new SimulationApi(s.clock(), s.events(), s.simulationEnabled(), s.maxBody());
+        var simulation = new SimulationApi(s.clock(), s.faults(), s.events(), s.simulationEnabled(), s.maxBody());
 
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
 
@@ -58,6 +62,11 @@ public final class Routes {
         app.post(VA + "/licenses/transfer", licenses::transfer, WRITE);
         app.post(API + "/accounts/{account}/licenses", licenses::search, WRITE);
 
+        app.get(VA + "/devices", devices::list, READ);
+        app.get(VA + "/devices/{piid}", devices::get, READ);
+        app.post(VA + "/devices/{piid}/transfer", devices::transfer, WRITE);
+        app.delete(VA + "/devices/{piid}", devices::remove, WRITE);
+
         app.get(API + "/accounts/{account}/events", events::accountEvents, READ);
         app.get(API + "/events", events::allEvents, ADMIN);
         app.get(API + "/accounts/{account}/reports/{kind}", reports::report, READ);
@@ -68,6 +77,8 @@ public final class Routes {
 
         app.get(API + "/sim/clock", simulation::getClock, ADMIN);
         app.put(API + "/sim/clock", simulation::putClock, ADMIN);
+        app.get(API + "/sim/faults", simulation::getFaults, ADMIN);
+        app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
     }
 
     /** Checks the bearer token and the role a matched route declares, before its handler runs. */

@@ -1,10 +1,12 @@
 package dev.smartsat.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.EventType;
 import dev.smartsat.licensing.Events;
+import dev.smartsat.sim.Faults;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,13 +16,19 @@ import java.util.Map;
 
 /** Simulation controls (SPEC §9): read, set or advance the server clock. */
 final class SimulationApi {
+    /** The range the store's millisecond instants and every expiry computed from them can hold. */
+    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
+
     private final SimulatedClock clock;
+    private final Faults faults;
     private final Events events;
     private final boolean enabled;
     private final long maxBody;
 
-    SimulationApi(SimulatedClock clock, Events events, boolean enabled, long maxBody) {
+    SimulationApi(SimulatedClock clock, Faults faults, Events events, boolean enabled, long maxBody) {
         this.clock = clock;
+        this.faults = faults;
         this.events = events;
         this.enabled = enabled;
         this.maxBody = maxBody;
@@ -40,24 +48,88 @@ final class SimulationApi {
             throw new ClientError.BadRequest("give exactly one of now (an ISO-8601 instant) or advance (a duration such as P31D)");
         }
         Instant before = clock.instant();
-        if (now != null) {
-            try {
-                clock.set(Instant.parse(now));
-            } catch (DateTimeParseException e) {
-                throw new ClientError.Unprocessable("now", "now must be an ISO-8601 instant such as 2027-01-01T00:00:00Z");
-            }
-        } else {
-            Duration by;
-            try {
-                by = Duration.parse(advance);
-            } catch (DateTimeParseException e) {
-                throw new ClientError.Unprocessable("advance",
-                        "advance must be an ISO-8601 duration in days, hours, minutes or seconds, such as P31D or PT12H");
-            }
-            clock.advance(by);
+        Instant target;
+        String field = now != null ? "now" : "advance";
+        try {
+            target = now != null ? Instant.parse(now) : before.plus(Duration.parse(advance));
+        } catch (DateTimeParseException e) {
+            throw new ClientError.Unprocessable(field, now != null
+                    ? "now must be an ISO-8601 instant such as 2027-01-01T00:00:00Z"
+                    : "advance must be an ISO-8601 duration in days, hours, minutes or seconds, such as P31D or PT12H");
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw outOfRange(field);
         }
+        if (target.isBefore(EARLIEST) || target.isAfter(LATEST)) {
+            throw outOfRange(field);
+        }
+        clock.set(target);
         events.recordGlobal(EventType.CLOCK_CHANGED, "Server clock moved from " + before + " to " + clock.instant());
         ctx.json(clockBody());
+    }
+
+    void getFaults(Context ctx) {
+        requireEnabled();
+        ctx.json(faultsBody());
+    }
+
+    /** {@code {"transport":{failRate,status,delayMs},"upstream":{…}}}; {@code {}} clears both. */
+    void postFaults(Context ctx) {
+        requireEnabled();
+        ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        Faults.Rule transport = rule(body, "transport");
+        Faults.Rule upstream = rule(body, "upstream");
+        faults.set(transport, upstream);
+        ctx.json(faultsBody());
+    }
+
+    private static Faults.Rule rule(ObjectNode body, String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return Faults.Rule.NONE;
+        }
+        if (!node.isObject()) {
+            throw new ClientError.BadRequest(name, name + " must be an object with failRate, status and delayMs");
+        }
+        JsonNode rate = node.get("failRate");
+        double failRate = 0;
+        if (rate != null && !rate.isNull()) {
+            if (!rate.isNumber()) {
+                throw new ClientError.BadRequest(name + ".failRate", name + ".failRate must be a number from 0.0 to 1.0");
+            }
+            failRate = rate.asDouble();
+            if (failRate < 0 || failRate > 1) {
+                throw new ClientError.Unprocessable(name + ".failRate", name + ".failRate must be from 0.0 to 1.0");
+            }
+        }
+        long status = prefixed(name, () -> Fields.wholeNumber(node, "status").orElse(503L));
+        if (status < 400 || status > 599) {
+            throw new ClientError.Unprocessable(name + ".status", name + ".status must be an HTTP error status, 400 to 599");
+        }
+        long delay = prefixed(name, () -> Fields.wholeNumber(node, "delayMs").orElse(0L));
+        if (delay < 0 || delay > 60_000) {
+            throw new ClientError.Unprocessable(name + ".delayMs", name + ".delayMs must be from 0 to 60000");
+        }
+        return new Faults.Rule(failRate, (int) status, delay);
+    }
+
+    private static long prefixed(String name, java.util.function.Supplier<Long> read) {
+        try {
+            return read.get();
+        } catch (ClientError.BadRequest e) {
+            String field = e.fieldErrors().keySet().stream().findFirst().orElse("");
+            throw new ClientError.BadRequest(name + "." + field, name + "." + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> faultsBody() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transport", faults.transportRule());
+        body.put("upstream", faults.upstreamRule());
+        return body;
+    }
+
+    private static ClientError outOfRange(String field) {
+        return new ClientError.Unprocessable(field, "the clock must stay between " + EARLIEST + " and " + LATEST);
     }
 
     private Map<String, Object> clockBody() {

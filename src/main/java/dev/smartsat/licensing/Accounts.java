@@ -75,7 +75,7 @@ public final class Accounts {
                 throw new ClientError.Conflict("name", "a virtual account named '" + cleanName + "' already exists");
             }
             Instant now = clock.instant();
-            long id = dao.insertVirtualAccount(sa.id(), cleanName, cleanName, cleanDescription, false, now);
+            long id = dao.insertVirtualAccount(sa.id(), cleanName, AccountDao.key(cleanName), cleanDescription, false, now);
             VirtualAccount va = new VirtualAccount(id, sa.id(), cleanName, cleanDescription, false);
             Events.record(h, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null,
                     "Virtual account '" + cleanName + "' created");
@@ -91,7 +91,7 @@ public final class Accounts {
             VirtualAccount va = virtualAccount(h, account, name);
             AccountDao dao = h.attach(AccountDao.class);
             String targetName = cleanName == null ? va.name() : cleanName;
-            if (!targetName.equalsIgnoreCase(va.name()) && dao.virtualAccount(va.accountId(), targetName).isPresent()) {
+            if (!AccountDao.key(targetName).equals(AccountDao.key(va.name())) && dao.virtualAccount(va.accountId(), targetName).isPresent()) {
                 throw new ClientError.Conflict("name", "a virtual account named '" + targetName + "' already exists");
             }
             String targetDescription = setDescription ? cleanDescription : va.description();
@@ -99,7 +99,7 @@ public final class Accounts {
             if (updated.equals(va)) {
                 return va;
             }
-            dao.updateVirtualAccount(targetName, targetName, targetDescription, va.id());
+            dao.updateVirtualAccount(targetName, AccountDao.key(targetName), targetDescription, va.id());
             String what = targetName.equals(va.name())
                     ? "Virtual account '" + va.name() + "' description changed"
                     : "Virtual account '" + va.name() + "' renamed to '" + targetName + "'"

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -23,8 +25,8 @@ public final class Licenses {
         /** Tag to {inUse, reserved} for one virtual account, as of {@code now}. */
         Map<String, long[]> of(Handle h, long virtualAccountId, Instant now);
 
-        /** No devices yet: nothing in use, nothing reserved. */
-        Usage NONE = (h, va, now) -> Map.of();
+        /** A display name for a tag in use that the virtual account holds no pool of. */
+        String displayName(String tag);
     }
 
     /** One line of a transfer request: move {@code quantity} unused licenses of a tag to another virtual account. */
@@ -70,10 +72,19 @@ public final class Licenses {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         Map<String, long[]> used = usage.of(h, va.id(), now);
         List<LicenseView> views = new ArrayList<>();
+        Set<String> pooled = new HashSet<>();
         for (LicensePool pool : h.attach(LicensePoolDao.class).byVirtualAccount(va.id())) {
             long[] u = used.getOrDefault(pool.entitlementTag(), new long[2]);
             views.add(LicenseView.of(va.name(), pool, today, u[0], u[1]));
+            pooled.add(pool.entitlementTag());
         }
+        // Usage of a tag the virtual account holds no licenses of is all overage: show it.
+        used.forEach((tag, u) -> {
+            if (!pooled.contains(tag) && (u[0] > 0 || u[1] > 0)) {
+                LicensePool none = new LicensePool(0, va.id(), tag, usage.displayName(tag), "PERPETUAL", 0, null);
+                views.add(LicenseView.of(va.name(), none, today, u[0], u[1]));
+            }
+        });
         return views;
     }
 

@@ -33,7 +33,7 @@ public final class Seeder {
             long accountId = accounts.insertAccount(seed.account().name(), seed.account().domain(), now);
             LicensePoolDao pools = h.attach(LicensePoolDao.class);
             for (Settings.SeedVirtualAccount va : seed.virtualAccounts()) {
-                long vaId = accounts.insertVirtualAccount(accountId, va.name(), va.name(), va.description(),
+                long vaId = accounts.insertVirtualAccount(accountId, va.name(), AccountDao.key(va.name()), va.description(),
                         va.isDefault(), now);
                 for (Settings.SeedLicense license : va.licenses() == null ? java.util.List.<Settings.SeedLicense>of()
                         : va.licenses()) {

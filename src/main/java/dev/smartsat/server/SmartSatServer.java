@@ -9,6 +9,16 @@ import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Compliance;
+import dev.smartsat.licensing.Devices;
+import dev.smartsat.licensing.Registrations;
+import dev.smartsat.sim.Faults;
+import dev.smartsat.transport.CrlPublisher;
+import dev.smartsat.transport.TransportHandler;
+import dev.smartsat.transport.TransportResponses;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Seeder;
@@ -40,6 +50,10 @@ public final class SmartSatServer implements AutoCloseable {
     private final Pki pki;
     private final Store store;
     private final Javalin app;
+    private final Registrations registrations;
+    private final Faults faults;
+    private final CrlPublisher crl;
+    private final ScheduledExecutorService housekeeping;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -53,10 +67,21 @@ public final class SmartSatServer implements AutoCloseable {
             Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
             clients.bootstrap(settings.dataDir(), env);
+            Compliance compliance = new Compliance(catalog);
+            this.registrations = new Registrations(store, clock, pki, compliance);
+            this.faults = new Faults(settings.simulation().seed());
+            this.crl = new CrlPublisher(store, pki, clock);
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
-                    new Licenses(store, clock, Licenses.Usage.NONE), new Events(store, clock), clients, clock,
-                    settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes());
+                    new Licenses(store, clock, compliance), new Devices(store, clock, compliance),
+                    new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
+                    settings.isUpstream(), settings.server().maxBodyBytes());
             this.app = createApp(services);
+            this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "smartsat-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(this::purgeNonces, 1, 1, TimeUnit.MINUTES);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -95,8 +120,9 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, maxBody));
         javalin.get("/health", this::health);
         javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
-        javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file")
-                .result(pki.crlPem(List.of(), clock.instant(), clock.instant().plus(Duration.ofDays(1)))));
+        javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file").result(crl.pem()));
+        javalin.post("/SmartTransport", new TransportHandler(registrations, new TransportResponses(pki, clock), faults,
+                clock)::handle);
         Routes.register(javalin, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
@@ -154,8 +180,21 @@ public final class SmartSatServer implements AutoCloseable {
         return store;
     }
 
+    private void purgeNonces() {
+        try {
+            registrations.purgeNonces();
+        } catch (RuntimeException e) {
+            log.warn("purging expired nonces failed: {}", e.getMessage());
+        }
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
     @Override
     public void close() {
+        housekeeping.shutdownNow();
         try {
             app.stop();
         } finally {

@@ -23,6 +23,9 @@ public interface AccountDao {
     @SqlQuery("SELECT id, name, domain FROM smart_account WHERE name = ?")
     Optional<SmartAccount> account(String name);
 
+    @SqlQuery("SELECT id, name, domain FROM smart_account WHERE id = ?")
+    Optional<SmartAccount> accountById(long id);
+
     @SqlUpdate("INSERT INTO smart_account (name, domain, created_at) VALUES (?, ?, ?)")
     @GetGeneratedKeys("id")
     long insertAccount(String name, String domain, Instant createdAt);
@@ -35,18 +38,27 @@ public interface AccountDao {
     long countVirtualAccounts(long accountId);
 
     @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account"
-            + " WHERE account_id = ? AND name_key = LOWER(?)")
-    Optional<VirtualAccount> virtualAccount(long accountId, String name);
+            + " WHERE account_id = ? AND name_key = ?")
+    Optional<VirtualAccount> virtualAccountByKey(long accountId, String nameKey);
+
+    default Optional<VirtualAccount> virtualAccount(long accountId, String name) {
+        return virtualAccountByKey(accountId, key(name));
+    }
 
     @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account WHERE id = ?")
     Optional<VirtualAccount> virtualAccountById(long id);
 
     @SqlUpdate("INSERT INTO virtual_account (account_id, name, name_key, description, is_default, created_at)"
-            + " VALUES (?, ?, LOWER(?), ?, ?, ?)")
+            + " VALUES (?, ?, ?, ?, ?, ?)")
     @GetGeneratedKeys("id")
     long insertVirtualAccount(long accountId, String name, String nameKey, String description, boolean isDefault,
                               Instant createdAt);
 
-    @SqlUpdate("UPDATE virtual_account SET name = ?, name_key = LOWER(?), description = ? WHERE id = ?")
+    /** Virtual account names are unique regardless of case, in every script. */
+    static String key(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @SqlUpdate("UPDATE virtual_account SET name = ?, name_key = ?, description = ? WHERE id = ?")
     int updateVirtualAccount(String name, String nameKey, String description, long id);
 }

@@ -20,7 +20,8 @@ import java.util.Base64;
  */
 public record Envelope(String payload, Signature signature) {
     static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The signature block; {@code certificate} (the signer's PEM) is carried by sync files only. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

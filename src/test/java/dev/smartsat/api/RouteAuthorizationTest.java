@@ -104,6 +104,11 @@ class RouteAuthorizationTest {
             row("POST", API + "/accounts/{account}/licenses", WRITE,
                     "{\"virtualAccounts\":[\"Default\",\"Lab\"],\"limit\":50,\"offset\":0}", 200),
 
+            row("GET", VA + "/devices", READ, null, 200),
+            row("GET", VA + "/devices/{piid}", READ, null, 200),
+            row("POST", VA + "/devices/{piid}/transfer", WRITE, "{\"targetVirtualAccount\":\"Lab\"}", 200),
+            row("DELETE", VA + "/devices/{piid}", WRITE, null, 204),
+
             row("GET", API + "/accounts/{account}/events", READ, null, 200),
             row("GET", API + "/events", ADMIN, null, 200),
             row("GET", API + "/accounts/{account}/reports/{kind}", READ, null, 200),
@@ -113,7 +118,9 @@ class RouteAuthorizationTest {
             row("DELETE", API + "/clients/{id}", ADMIN, null, 204),
 
             row("GET", API + "/sim/clock", ADMIN, null, 200),
-            row("PUT", API + "/sim/clock", ADMIN, "{\"advance\":\"PT1S\"}", 200));
+            row("PUT", API + "/sim/clock", ADMIN, "{\"advance\":\"PT1S\"}", 200),
+            row("GET", API + "/sim/faults", ADMIN, null, 200),
+            row("POST", API + "/sim/faults", ADMIN, "{}", 200));
 
     /** The routes that need no bearer token, and so have no row. */
     private static final Set<String> PUBLIC_ROUTES = Set.of("POST /backend/oauth/token");
@@ -149,7 +156,7 @@ class RouteAuthorizationTest {
                 registered.add(h.getHttpMethod() + " " + h.getPath() + " " + h.getRoles());
             }
         })));
-        Routes.register(app, new Routes.Services(null, null, null, null, null, null, true, false, 1024));
+        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, true, false, 1024));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();
@@ -383,6 +390,7 @@ class RouteAuthorizationTest {
         final Map<String, String> roleTokens = new LinkedHashMap<>();
         final String registrationToken;
         final String victimClientId;
+        final String sharedDevice;
         final String tag;
         final AtomicInteger unique = new AtomicInteger();
 
@@ -399,6 +407,7 @@ class RouteAuthorizationTest {
             roleTokens.put("viewer", sat.tokenForRole("viewer"));
             this.registrationToken = sat.createToken(DEFAULT_VA, TOKEN_BODY.replace("{unique}", "shared"));
             this.victimClientId = newClient("viewer").id();
+            this.sharedDevice = newDevice();
             JsonNode licenses = sat.get(TestSatellite.ACCOUNT_PATH + "/virtual-accounts/Default/licenses",
                     roleTokens.get("admin")).json().get("licenses");
             assertTrue(licenses.size() > 0, "the seed gave Default no licenses");
@@ -407,6 +416,14 @@ class RouteAuthorizationTest {
 
         static Sat start(Path dir) {
             return new Sat(TestSatellite.start(dir));
+        }
+
+        /** A device registered to Default over /SmartTransport; returns its product instance identifier. */
+        String newDevice() {
+            var device = new dev.smartsat.transport.TestDevice(sat, "C9300-24UX", "RA" + unique.incrementAndGet());
+            var answer = device.register(registrationToken);
+            assertEquals("OK", answer.status(), "registering a device: " + answer);
+            return device.piid;
         }
 
         String token(String role) {
@@ -437,6 +454,9 @@ class RouteAuthorizationTest {
                         ? sat.createToken(row.va(), TOKEN_BODY.replace("{unique}", String.valueOf(unique.incrementAndGet())))
                         : registrationToken;
                 path = path.replace("{token}", value);
+            }
+            if (path.contains("{piid}")) {
+                path = path.replace("{piid}", fresh ? newDevice() : sharedDevice);
             }
             if (path.contains("{id}")) {
                 path = path.replace("{id}", fresh ? newClient("viewer").id() : victimClientId);

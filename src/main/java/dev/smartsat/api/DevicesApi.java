@@ -1,0 +1,79 @@
+package dev.smartsat.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.licensing.Devices;
+import dev.smartsat.licensing.ProductInstance;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Product instances over HTTP: list, details, transfer, remove. */
+final class DevicesApi {
+    private final Devices devices;
+    private final long maxBody;
+
+    DevicesApi(Devices devices, long maxBody) {
+        this.devices = devices;
+        this.maxBody = maxBody;
+    }
+
+    record Sudi(String udiPid, String udiSerialNumber) {}
+
+    record Usage(String entitlementTag, long quantity, String status) {}
+
+    record DeviceInfo(String productInstanceIdentifier, Sudi sudi, String hostName, String softwareTagIdentifier,
+                      Instant registrationDate, Instant lastContactDate, String registrationStatus,
+                      String authorizationStatus, String exportControlled, List<Usage> licenseUsage,
+                      String virtualAccount, Object reservation) {
+        static DeviceInfo of(Devices.Device d) {
+            ProductInstance i = d.instance();
+            String authorization = i.authorizationStatus(d.now());
+            boolean lapsed = ProductInstance.AUTHORIZATION_EXPIRED.equals(authorization);
+            List<Usage> usage = d.usage().stream().map(u -> new Usage(u.entitlementTag(), u.count(),
+                    lapsed ? ProductInstance.AUTHORIZATION_EXPIRED : u.status())).toList();
+            return new DeviceInfo(i.piid(), new Sudi(i.udiPid(), i.udiSerial()), i.hostname(), i.softwareTag(),
+                    i.registeredAt(), i.lastContactAt(), i.registrationStatus(d.now()), authorization,
+                    i.exportControlled() ? TokensApi.ALLOWED : TokensApi.NOT_ALLOWED, usage, d.virtualAccount(), null);
+        }
+
+        static final List<String> CSV_HEADER = List.of("productInstanceIdentifier", "udiPid", "udiSerialNumber",
+                "hostName", "softwareTagIdentifier", "registrationDate", "lastContactDate", "registrationStatus",
+                "authorizationStatus", "exportControlled", "licenseUsage", "virtualAccount");
+
+        List<Object> csv() {
+            String usage = licenseUsage.stream().map(u -> u.entitlementTag() + "=" + u.quantity() + ":" + u.status())
+                    .collect(Collectors.joining(";"));
+            return Arrays.asList(productInstanceIdentifier, sudi.udiPid(), sudi.udiSerialNumber(), hostName,
+                    softwareTagIdentifier, registrationDate, lastContactDate, registrationStatus, authorizationStatus,
+                    exportControlled, usage, virtualAccount);
+        }
+    }
+
+    void list(Context ctx) {
+        Paging paging = Paging.of(ctx);
+        Devices.Page page = devices.list(ctx.pathParam("account"), ctx.pathParam("va"), blankToNull(ctx.queryParam("status")),
+                ctx.queryParam("q"), paging.limit(), paging.offset());
+        ctx.json(Lists.of("devices", page.totalRecords(), page.devices().stream().map(DeviceInfo::of).toList()));
+    }
+
+    void get(Context ctx) {
+        ctx.json(DeviceInfo.of(devices.get(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"))));
+    }
+
+    void transfer(Context ctx) {
+        ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        String target = Fields.requiredString(body, "targetVirtualAccount");
+        ctx.json(DeviceInfo.of(devices.transfer(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"), target)));
+    }
+
+    void remove(Context ctx) {
+        devices.remove(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"));
+        ctx.status(204);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

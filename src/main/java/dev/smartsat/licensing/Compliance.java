@@ -1,0 +1,213 @@
+package dev.smartsat.licensing;
+
+import dev.smartsat.config.Catalog;
+import dev.smartsat.store.LicensePoolDao;
+import dev.smartsat.store.UsageDao;
+import dev.smartsat.store.UsageDao.PoolUsage;
+import dev.smartsat.store.UsageDao.UsageRow;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The compliance rules of SPEC §3: what each instance uses, what each pool has left, and who is served
+ * first when demand exceeds supply. Running per-pool totals keep an authorization O(1) in the number
+ * of instances while the pool is in compliance; only an oversubscribed pool ranks its instances.
+ */
+public final class Compliance implements Licenses.Usage {
+    private final Catalog catalog;
+
+    public Compliance(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** One entitlement as a device reports it, and the status it is given. */
+    public record Entitlement(String tag, long count, String status) {}
+
+    /** The answer to an AUTH_REQUEST. */
+    public record Authorization(String status, List<Entitlement> entitlements) {}
+
+    /**
+     * Records an instance's current usage and rates each entitlement. The caller has already moved the
+     * instance's authorization expiry; {@code liveUntil} is its new end of counting.
+     */
+    public Authorization authorize(Handle h, ProductInstance instance, Map<String, Long> reported, Instant liveUntil,
+                                   Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        long va = instance.virtualAccountId();
+        boolean wasLive = instance.liveUntil().isAfter(now);
+        Map<String, UsageRow> old = new HashMap<>();
+        for (UsageRow row : usage.rows(instance.id())) {
+            old.put(row.entitlementTag(), row);
+        }
+        // Tags the instance no longer reports stop counting at once.
+        for (UsageRow row : old.values()) {
+            if (!reported.containsKey(row.entitlementTag()) || reported.get(row.entitlementTag()) == 0) {
+                adjust(h, va, row.entitlementTag(), wasLive && row.liveUntil().isAfter(now) ? -row.count() : 0, null, now);
+                usage.delete(instance.id(), row.entitlementTag());
+            }
+        }
+        List<Entitlement> rated = new ArrayList<>();
+        boolean allAuthorized = true;
+        boolean any = false;
+        for (Map.Entry<String, Long> e : reported.entrySet()) {
+            String tag = e.getKey();
+            long count = e.getValue();
+            if (count == 0) {
+                continue;
+            }
+            any = true;
+            if (!knows(h, va, tag)) {
+                rated.add(new Entitlement(tag, count, ProductInstance.INVALID_TAG));
+                allAuthorized = false;
+                continue;
+            }
+            UsageRow before = old.get(tag);
+            long counted = before != null && wasLive && before.liveUntil().isAfter(now) ? before.count() : 0;
+            PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
+            Instant first = before == null ? now : before.firstAuthorizedAt();
+            boolean authorized = served(h, va, tag, pool.inUse(), count, first, instance.id(), now);
+            String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
+            if (before == null) {
+                usage.insert(instance.id(), va, tag, count, first, liveUntil, status);
+            } else {
+                usage.update(count, liveUntil, status, instance.id(), tag);
+            }
+            rated.add(new Entitlement(tag, count, status));
+            allAuthorized &= authorized;
+        }
+        String status = !any ? ProductInstance.NO_LICENSES_IN_USE
+                : allAuthorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
+        return new Authorization(status, rated);
+    }
+
+    /** Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. */
+    private boolean served(Handle h, long va, String tag, long inUse, long count, Instant first, long instanceId,
+                           Instant now) {
+        long supply = supply(h, va, tag, now);
+        if (inUse <= supply) {
+            return true;
+        }
+        long ahead = h.attach(UsageDao.class).sumAhead(va, tag, now, first, first, instanceId);
+        return ahead + count <= supply;
+    }
+
+    /** What a pool can give to smart usage: its unexpired quantity less what reservations hold. */
+    long supply(Handle h, long va, String tag, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long quantity = h.attach(LicensePoolDao.class).pool(va, tag).map(p -> p.effectiveQuantity(today)).orElse(0L);
+        return quantity - reserved(h, va, tag);
+    }
+
+    long reserved(Handle h, long va, String tag) {
+        return 0;
+    }
+
+    /** A tag is valid when the virtual account holds (or held) a pool of it, or the catalog knows it. */
+    private boolean knows(Handle h, long va, String tag) {
+        return catalog.byTag(tag).isPresent() || h.attach(LicensePoolDao.class).pool(va, tag).isPresent();
+    }
+
+    /** Moves the instance's end of counting (a renewal, a registration): its usage may start or stop counting. */
+    public void extend(Handle h, ProductInstance instance, Instant liveUntil, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        boolean wasLive = instance.liveUntil().isAfter(now);
+        boolean isLive = liveUntil.isAfter(now);
+        for (UsageRow row : usage.rows(instance.id())) {
+            long delta = wasLive == isLive ? 0 : isLive ? row.count() : -row.count();
+            adjust(h, row.virtualAccountId(), row.entitlementTag(), delta, liveUntil, now);
+        }
+        usage.setLiveUntil(liveUntil, instance.id());
+    }
+
+    /** Releases everything an instance uses (deregistration, removal, overwrite); returns what it held. */
+    public List<Entitlement> release(Handle h, ProductInstance instance, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        List<Entitlement> released = new ArrayList<>();
+        for (UsageRow row : usage.rows(instance.id())) {
+            adjust(h, row.virtualAccountId(), row.entitlementTag(), row.liveUntil().isAfter(now) ? -row.count() : 0,
+                    null, now);
+            released.add(new Entitlement(row.entitlementTag(), row.count(), row.status()));
+        }
+        usage.deleteAll(instance.id());
+        return released;
+    }
+
+    /** Moves an instance's usage to another virtual account, where it queues behind those already there. */
+    public void move(Handle h, ProductInstance instance, long targetVa, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        for (UsageRow row : usage.rows(instance.id())) {
+            long live = row.liveUntil().isAfter(now) ? row.count() : 0;
+            adjust(h, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
+            adjust(h, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
+        }
+        usage.moveTo(targetVa, now, instance.id());
+    }
+
+    /**
+     * Adds {@code delta} to a pool's live total, first recomputing the total if the clock has left the
+     * range where it is exact (an instance lapsed, or the clock moved back).
+     */
+    private PoolUsage adjust(Handle h, long va, String tag, long delta, Instant liveUntil, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        PoolUsage pool = fresh(h, va, tag, now);
+        Instant next = liveUntil != null && liveUntil.isBefore(pool.nextLapseAt()) ? liveUntil : pool.nextLapseAt();
+        if (delta == 0 && next.equals(pool.nextLapseAt())) {
+            return pool;
+        }
+        PoolUsage updated = new PoolUsage(va, tag, pool.inUse() + delta, next, pool.computedAt());
+        usage.putPool(va, tag, updated.inUse(), updated.nextLapseAt(), updated.computedAt());
+        return updated;
+    }
+
+    /** The pool's total as of {@code now}, recomputed (and stored) only when the stored one may be stale. */
+    private PoolUsage fresh(Handle h, long va, String tag, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        PoolUsage pool = usage.pool(va, tag).orElse(null);
+        if (pool != null && isExact(pool, now)) {
+            return pool;
+        }
+        PoolUsage computed = compute(usage, va, tag, now);
+        usage.putPool(va, tag, computed.inUse(), computed.nextLapseAt(), computed.computedAt());
+        return computed;
+    }
+
+    private static boolean isExact(PoolUsage pool, Instant now) {
+        return !now.isBefore(pool.computedAt()) && now.isBefore(pool.nextLapseAt());
+    }
+
+    private static PoolUsage compute(UsageDao usage, long va, String tag, Instant now) {
+        long inUse = usage.sumLive(va, tag, now);
+        Instant next = usage.nextLapse(va, tag, now).orElse(Instant.MAX.minusSeconds(1));
+        return new PoolUsage(va, tag, inUse, clamp(next), now);
+    }
+
+    /** Epoch-millisecond storage cannot hold Instant.MAX. */
+    private static Instant clamp(Instant t) {
+        Instant far = Instant.parse("9999-12-31T00:00:00Z");
+        return t.isAfter(far) ? far : t;
+    }
+
+    /** Live usage per tag of a virtual account, for license views: read only, recomputing stale totals. */
+    @Override
+    public Map<String, long[]> of(Handle h, long virtualAccountId, Instant now) {
+        UsageDao usage = h.attach(UsageDao.class);
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (PoolUsage pool : usage.pools(virtualAccountId)) {
+            long inUse = isExact(pool, now) ? pool.inUse() : usage.sumLive(virtualAccountId, pool.entitlementTag(), now);
+            out.put(pool.entitlementTag(), new long[] {inUse, reserved(h, virtualAccountId, pool.entitlementTag())});
+        }
+        return out;
+    }
+
+    @Override
+    public String displayName(String tag) {
+        return catalog.byTag(tag).map(Catalog.Entitlement::displayName).orElse(tag);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.smartsat.licensing;
+
+import dev.smartsat.store.InstanceDao;
+import dev.smartsat.store.Store;
+import dev.smartsat.store.UsageDao;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/** Product instances as administrators manage them: list, inspect, move to another virtual account, remove. */
+public final class Devices {
+    public static final Set<String> STATUSES = Set.of(ProductInstance.REGISTERED, ProductInstance.REGISTRATION_EXPIRED,
+            ProductInstance.AUTHORIZED, ProductInstance.OUT_OF_COMPLIANCE, ProductInstance.AUTHORIZATION_EXPIRED,
+            ProductInstance.NO_LICENSES_IN_USE);
+
+    private final Store store;
+    private final Clock clock;
+    private final Compliance compliance;
+
+    public Devices(Store store, Clock clock, Compliance compliance) {
+        this.store = store;
+        this.clock = clock;
+        this.compliance = compliance;
+    }
+
+    /** A device with what it last reported, as of {@code now}. */
+    public record Device(ProductInstance instance, String virtualAccount, List<UsageDao.UsageRow> usage, Instant now) {}
+
+    /** A page of devices. */
+    public record Page(long totalRecords, List<Device> devices) {}
+
+    public Page list(String account, String virtualAccount, String status, String q, int limit, int offset) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw new ClientError.BadRequest("status", "status must be one of " + STATUSES + ", not '" + status + "'");
+        }
+        String like = q == null || q.isBlank() ? null : "%" + q.strip().toLowerCase(Locale.ROOT)
+                .replace("\\", "").replace("%", "").replace("_", "") + "%";
+        return store.read(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            Instant now = clock.instant();
+            InstanceDao dao = h.attach(InstanceDao.class);
+            List<ProductInstance> instances = dao.list(va.id(), status, like, now, limit, offset);
+            return new Page(dao.count(va.id(), status, like, now), withUsage(h, va, instances, now));
+        });
+    }
+
+    public Device get(String account, String virtualAccount, String piid) {
+        return store.read(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            ProductInstance instance = find(h, va, piid);
+            return withUsage(h, va, List.of(instance), clock.instant()).get(0);
+        });
+    }
+
+    /** Moves an instance, and the licenses it uses, to another virtual account of the same smart account. */
+    public Device transfer(String account, String virtualAccount, String piid, String targetVirtualAccount) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            VirtualAccount source = Accounts.virtualAccount(h, account, virtualAccount);
+            VirtualAccount target = Accounts.virtualAccount(h, account, targetVirtualAccount);
+            ProductInstance instance = find(h, source, piid);
+            if (target.id() == source.id()) {
+                throw new ClientError.Unprocessable("targetVirtualAccount",
+                        "targetVirtualAccount must differ from the instance's virtual account '" + source.name() + "'");
+            }
+            compliance.move(h, instance, target.id(), now);
+            h.attach(InstanceDao.class).moveTo(target.id(), instance.id());
+            String message = "Product instance " + instance.udi() + " transferred from '" + source.name() + "' to '"
+                    + target.name() + "'";
+            Events.record(h, now, EventType.INSTANCE_TRANSFERRED, source, piid, message);
+            Events.record(h, now, EventType.INSTANCE_TRANSFERRED, target, piid, message);
+            ProductInstance moved = h.attach(InstanceDao.class).byPiid(piid).orElseThrow();
+            return withUsage(h, target, List.of(moved), now).get(0);
+        });
+    }
+
+    /** Removes an instance: its licenses are released, its certificate revoked; its next message is INSTANCE_UNKNOWN. */
+    public void remove(String account, String virtualAccount, String piid) {
+        store.write(h -> {
+            Instant now = clock.instant();
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            ProductInstance instance = find(h, va, piid);
+            Registrations.retire(h, instance, "removed", now, compliance);
+            Events.record(h, now, EventType.INSTANCE_REMOVED, va, piid, "Product instance " + instance.udi() + " removed");
+            return null;
+        });
+    }
+
+    private static ProductInstance find(Handle h, VirtualAccount va, String piid) {
+        return h.attach(InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+                .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
+                        + va.name() + "'"));
+    }
+
+    private static List<Device> withUsage(Handle h, VirtualAccount va, List<ProductInstance> instances, Instant now) {
+        if (instances.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<UsageDao.UsageRow>> usage = new LinkedHashMap<>();
+        for (UsageDao.UsageRow row : h.attach(UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
+            usage.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
+        }
+        return instances.stream()
+                .map(i -> new Device(i, va.name(), usage.getOrDefault(i.id(), List.of()), now)).toList();
+    }
+}

@@ -1,0 +1,291 @@
+package dev.smartsat.licensing;
+
+import static dev.smartsat.licensing.DeviceRefusal.Reason;
+
+import dev.smartsat.pki.Pki;
+import dev.smartsat.store.AccountDao;
+import dev.smartsat.store.InstanceDao;
+import dev.smartsat.store.NonceDao;
+import dev.smartsat.store.RevocationDao;
+import dev.smartsat.store.Store;
+import dev.smartsat.store.TokenDao;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What devices do over /SmartTransport, as domain operations: register, renew the ID certificate,
+ * authorize, deregister, say hello. Each runs in one transaction that first records the request's
+ * nonce, so a refused request changes nothing and a replayed one is caught even across restarts.
+ */
+public final class Registrations {
+    public static final Duration REGISTRATION_LIFETIME = Duration.ofDays(365);
+    public static final Duration RENEWAL_ADVISED = Duration.ofDays(180);
+    public static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(90);
+    public static final Duration NEXT_COMMUNICATION = Duration.ofDays(30);
+    /** Nonces are kept past the ±1 h timestamp window, so a replay is caught for as long as it could pass. */
+    static final Duration NONCE_MEMORY = Duration.ofHours(2);
+
+    private final Store store;
+    private final Clock clock;
+    private final Pki pki;
+    private final Compliance compliance;
+
+    public Registrations(Store store, Clock clock, Pki pki, Compliance compliance) {
+        this.store = store;
+        this.clock = clock;
+        this.pki = pki;
+        this.compliance = compliance;
+    }
+
+    /** A REGISTER request whose signature (by the CSR's key) has been verified. */
+    public record Register(String token, String pid, String serial, String uuid, String hostname, String softwareTag,
+                           boolean overwrite, PKCS10CertificationRequest csr, String nonce, Instant requestTime) {}
+
+    /** A registration done: the instance, its certificate and where it belongs. */
+    public record Registered(ProductInstance instance, X509Certificate certificate, String smartAccount,
+                             String virtualAccount) {}
+
+    /** A request of a registered instance, its signature verified with the certificate of {@code keyId}. */
+    public record Signed(String piid, String keyId, String nonce, Instant requestTime) {}
+
+    /** The answer to an AUTH_REQUEST. */
+    public record Authorized(Compliance.Authorization authorization, Instant nextCommunication, Instant deadline) {}
+
+    /** The key a registered instance's request must verify with, and whether that certificate was replaced. */
+    public record VerificationKey(String publicKey, boolean revoked) {}
+
+    /**
+     * The public key of the certificate a request names: the instance's current one, or one it has
+     * since replaced (then a valid signature is CERT_REVOKED). Unknown instance: INSTANCE_UNKNOWN.
+     */
+    public Optional<VerificationKey> verificationKey(String piid, String keyId) {
+        return store.read(h -> {
+            ProductInstance instance = h.attach(InstanceDao.class).byPiid(piid).orElseThrow(Registrations::unknown);
+            if (instance.certSerial().equalsIgnoreCase(keyId)) {
+                return Optional.of(new VerificationKey(instance.certPublicKey(), false));
+            }
+            return h.attach(RevocationDao.class).find(keyId.toLowerCase(java.util.Locale.ROOT), piid)
+                    .map(r -> new VerificationKey(r.publicKey(), true));
+        });
+    }
+
+    public Registered register(Register r) {
+        Instant now = clock.instant();
+        // Issue the certificate before taking the write lock: signing is the slow part of a registration.
+        var target = store.read(h -> h.attach(TokenDao.class).byToken(r.token())
+                .map(t -> names(h, t.virtualAccountId())));
+        if (target.isEmpty()) {
+            throw new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite");
+        }
+        String piid = UUID.randomUUID().toString();
+        X509Certificate certificate = issue(r.csr(), piid, target.get(), r.pid(), r.serial(), now);
+        return store.write(h -> {
+            String udi = "P:" + r.pid() + ",S:" + r.serial();
+            recordNonce(h, "udi:" + udi, r.nonce(), r.requestTime(), now);
+            RegistrationToken token = h.attach(TokenDao.class).byToken(r.token()).orElseThrow(
+                    () -> new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite"));
+            checkUsable(token, now);
+            if (h.attach(TokenDao.class).use(token.id(), now) == 0) {
+                throw new DeviceRefusal(Reason.TOKEN_EXHAUSTED, "the registration token has been used its maximum number of times");
+            }
+            InstanceDao instances = h.attach(InstanceDao.class);
+            Optional<ProductInstance> existing = instances.byUdi(r.pid(), r.serial());
+            if (existing.isPresent() && !existing.get().registrationLapsed(now) && !r.overwrite()) {
+                throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "a product instance with UDI " + udi
+                        + " is already registered; register again with overwrite set to true to replace it");
+            }
+            existing.ifPresent(old -> retire(h, old, "superseded", now));
+            String[] names = names(h, token.virtualAccountId());
+            Instant issued = now;
+            ProductInstance instance = new ProductInstance(0, piid, token.virtualAccountId(), r.pid(), r.serial(), r.uuid(),
+                    r.hostname(), r.softwareTag(), token.exportControlled(), issued, issued,
+                    certificate.getSerialNumber().toString(16), publicKey(certificate), issued,
+                    issued.plus(REGISTRATION_LIFETIME), null, null, null);
+            long id = instances.insert(instance);
+            VirtualAccount va = h.attach(AccountDao.class).virtualAccountById(token.virtualAccountId()).orElseThrow();
+            if (existing.isPresent()) {
+                Events.record(h, now, EventType.INSTANCE_REREGISTERED, va, piid, "Product instance " + udi
+                        + " re-registered as " + piid + ", replacing " + existing.get().piid());
+            } else {
+                Events.record(h, now, EventType.INSTANCE_REGISTERED, va, piid, "Product instance " + udi
+                        + " registered" + (r.hostname() == null ? "" : " (" + r.hostname() + ")"));
+            }
+            return new Registered(withId(instance, id), certificate, names[0], names[1]);
+        });
+    }
+
+    public Registered renew(Signed s, PKCS10CertificationRequest csr, String hostname) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            ProductInstance instance = live(h, s, now);
+            String[] names = names(h, instance.virtualAccountId());
+            X509Certificate certificate = issue(csr, instance.piid(), names, instance.udiPid(), instance.udiSerial(), now);
+            revoke(h, instance, "superseded", now);
+            Instant expires = now.plus(REGISTRATION_LIFETIME);
+            h.attach(InstanceDao.class).updateCertificate(certificate.getSerialNumber().toString(16),
+                    publicKey(certificate), now, expires, hostname, now, instance.id());
+            ProductInstance renewed = withCertificate(instance, certificate, now, expires, hostname);
+            compliance.extend(h, instance, renewed.liveUntil(), now);
+            String change = Objects.equals(hostname, instance.hostname()) ? ""
+                    : "; host name changed from " + instance.hostname() + " to " + hostname;
+            Events.record(h, now, EventType.INSTANCE_RENEWED, va(h, instance), instance.piid(),
+                    "ID certificate of " + instance.udi() + " renewed" + change);
+            return new Registered(renewed, certificate, names[0], names[1]);
+        });
+    }
+
+    public Authorized authorize(Signed s, Map<String, Long> entitlements) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            ProductInstance instance = live(h, s, now);
+            Instant deadline = now.plus(AUTHORIZATION_LIFETIME);
+            Instant liveUntil = deadline.isBefore(instance.registrationExpiresAt()) ? deadline : instance.registrationExpiresAt();
+            Compliance.Authorization result = compliance.authorize(h, instance, entitlements, liveUntil, now);
+            h.attach(InstanceDao.class).updateAuthorization(now, deadline, result.status(), now, instance.id());
+            String before = instance.lastAuthAt() == null ? null : instance.authorizationStatus(now);
+            if (!result.status().equals(before)) {
+                Events.record(h, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, va(h, instance), instance.piid(),
+                        "Authorization of " + instance.udi() + " changed from " + (before == null ? "none" : before)
+                                + " to " + result.status());
+            }
+            return new Authorized(result, now.plus(NEXT_COMMUNICATION), deadline);
+        });
+    }
+
+    public List<Compliance.Entitlement> deregister(Signed s) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            ProductInstance instance = current(h, s);
+            recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
+            VirtualAccount va = va(h, instance);
+            List<Compliance.Entitlement> released = retire(h, instance, "deregistered", now);
+            Events.record(h, now, EventType.INSTANCE_DEREGISTERED, va, instance.piid(),
+                    "Product instance " + instance.udi() + " deregistered; " + released.size() + " entitlements released");
+            return released;
+        });
+    }
+
+    public Instant hello(Signed s) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            ProductInstance instance = current(h, s);
+            recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
+            h.attach(InstanceDao.class).touch(now, instance.id());
+            return now;
+        });
+    }
+
+    /** Forgets nonces that can no longer pass the timestamp check. */
+    public int purgeNonces() {
+        return store.write(h -> h.attach(NonceDao.class).purge(clock.instant()));
+    }
+
+    /** Releases an instance's licenses, revokes its certificate and deletes it; returns what it held. */
+    static List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now,
+                                               Compliance compliance) {
+        List<Compliance.Entitlement> released = compliance.release(h, instance, now);
+        revoke(h, instance, reason, now);
+        h.attach(InstanceDao.class).delete(instance.id());
+        return released;
+    }
+
+    private List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now) {
+        return retire(h, instance, reason, now, compliance);
+    }
+
+    static void revoke(Handle h, ProductInstance instance, String reason, Instant now) {
+        h.attach(RevocationDao.class).insert(instance.certSerial(), instance.piid(), instance.certPublicKey(), now, reason);
+    }
+
+    /** The instance a signed request comes from, still holding the certificate the request was verified with. */
+    private static ProductInstance current(Handle h, Signed s) {
+        ProductInstance instance = h.attach(InstanceDao.class).byPiid(s.piid()).orElseThrow(Registrations::unknown);
+        if (!instance.certSerial().equalsIgnoreCase(s.keyId())) {
+            throw new DeviceRefusal(Reason.CERT_REVOKED, "the request is signed with an ID certificate that has been"
+                    + " replaced; sign with the current certificate");
+        }
+        return instance;
+    }
+
+    /** As {@link #current}, with the nonce recorded and the registration checked as not lapsed. */
+    private static ProductInstance live(Handle h, Signed s, Instant now) {
+        ProductInstance instance = current(h, s);
+        recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
+        if (instance.registrationLapsed(now)) {
+            throw new DeviceRefusal(Reason.REGISTRATION_EXPIRED, "the registration expired at "
+                    + instance.registrationExpiresAt() + "; register the instance again with a new token");
+        }
+        return instance;
+    }
+
+    static void recordNonce(Handle h, String scope, String nonce, Instant requestTime, Instant now) {
+        Instant later = requestTime.isAfter(now) ? requestTime : now;
+        if (h.attach(NonceDao.class).record(scope, nonce, later.plus(NONCE_MEMORY)) == 0) {
+            throw new DeviceRefusal(Reason.REPLAYED_NONCE, "this nonce has been used already; send each request with a new nonce");
+        }
+    }
+
+    private static void checkUsable(RegistrationToken token, Instant now) {
+        switch (token.status(now)) {
+            case REVOKED -> throw new DeviceRefusal(Reason.TOKEN_REVOKED, "the registration token has been revoked");
+            case EXPIRED -> throw new DeviceRefusal(Reason.TOKEN_EXPIRED,
+                    "the registration token expired at " + token.expiresAt() + "; ask for a new token");
+            case EXHAUSTED -> throw new DeviceRefusal(Reason.TOKEN_EXHAUSTED,
+                    "the registration token has been used its maximum number of times");
+            case ACTIVE -> { }
+        }
+    }
+
+    private X509Certificate issue(PKCS10CertificationRequest csr, String piid, String[] names, String pid, String serial,
+                                  Instant now) {
+        try {
+            return pki.issueIdCertificate(csr, piid, names[1], names[0], pid, serial, now);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceRefusal(Reason.MALFORMED, "csr: " + e.getMessage());
+        }
+    }
+
+    /** {smart account name, virtual account name} of a virtual account id. */
+    private static String[] names(Handle h, long virtualAccountId) {
+        AccountDao dao = h.attach(AccountDao.class);
+        VirtualAccount va = dao.virtualAccountById(virtualAccountId).orElseThrow();
+        return new String[] {dao.accountById(va.accountId()).orElseThrow().name(), va.name()};
+    }
+
+    private static VirtualAccount va(Handle h, ProductInstance instance) {
+        return h.attach(AccountDao.class).virtualAccountById(instance.virtualAccountId()).orElseThrow();
+    }
+
+    static String publicKey(X509Certificate certificate) {
+        return Base64.getEncoder().encodeToString(certificate.getPublicKey().getEncoded());
+    }
+
+    static DeviceRefusal unknown() {
+        return new DeviceRefusal(Reason.INSTANCE_UNKNOWN,
+                "this product instance is not registered (removed, deregistered or never registered); re-register the instance");
+    }
+
+    private static ProductInstance withId(ProductInstance p, long id) {
+        return new ProductInstance(id, p.piid(), p.virtualAccountId(), p.udiPid(), p.udiSerial(), p.udiUuid(),
+                p.hostname(), p.softwareTag(), p.exportControlled(), p.registeredAt(), p.lastContactAt(), p.certSerial(),
+                p.certPublicKey(), p.certIssuedAt(), p.registrationExpiresAt(), p.lastAuthAt(),
+                p.authorizationExpiresAt(), p.authorizationStatus());
+    }
+
+    private static ProductInstance withCertificate(ProductInstance p, X509Certificate c, Instant issued, Instant expires,
+                                                   String hostname) {
+        return new ProductInstance(p.id(), p.piid(), p.virtualAccountId(), p.udiPid(), p.udiSerial(), p.udiUuid(),
+                hostname, p.softwareTag(), p.exportControlled(), p.registeredAt(), issued, c.getSerialNumber().toString(16),
+                publicKey(c), issued, expires, p.lastAuthAt(), p.authorizationExpiresAt(), p.authorizationStatus());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.smartsat.store;
+
+import dev.smartsat.licensing.ProductInstance;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Product instances. */
+@RegisterConstructorMapper(ProductInstance.class)
+public interface InstanceDao {
+    String COLUMNS = "id, piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname, software_tag,"
+            + " export_controlled, registered_at, last_contact_at, cert_serial, cert_public_key, cert_issued_at,"
+            + " registration_expires_at, last_auth_at, authorization_expires_at, authorization_status";
+
+    /**
+     * The device list filter: {@code status} is one of the registration or authorization statuses
+     * (null for all), {@code q} a case-insensitive substring of identifier, host name, PID or serial.
+     */
+    String FILTER = " FROM product_instance WHERE virtual_account_id = :va"
+            + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(COALESCE(hostname, '')) LIKE :q"
+            + "      OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)"
+            + " AND (:status IS NULL"
+            + "  OR (:status = 'REGISTERED' AND registration_expires_at > :now)"
+            + "  OR (:status = 'REGISTRATION_EXPIRED' AND registration_expires_at <= :now)"
+            + "  OR (:status = 'AUTHORIZATION_EXPIRED' AND authorization_expires_at <= :now)"
+            + "  OR (:status = 'NO_LICENSES_IN_USE' AND (authorization_status IS NULL OR authorization_status = :status)"
+            + "      AND (authorization_expires_at IS NULL OR authorization_expires_at > :now))"
+            + "  OR (:status IN ('AUTHORIZED', 'OUT_OF_COMPLIANCE') AND authorization_status = :status"
+            + "      AND authorization_expires_at > :now))";
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM product_instance WHERE piid = ?")
+    Optional<ProductInstance> byPiid(String piid);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM product_instance WHERE udi_pid = ? AND udi_serial = ?")
+    Optional<ProductInstance> byUdi(String pid, String serial);
+
+    @SqlUpdate("INSERT INTO product_instance (piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname,"
+            + " software_tag, export_controlled, registered_at, last_contact_at, cert_serial, cert_public_key,"
+            + " cert_issued_at, registration_expires_at) VALUES (:piid, :virtualAccountId, :udiPid, :udiSerial,"
+            + " :udiUuid, :hostname, :softwareTag, :exportControlled, :registeredAt, :lastContactAt, :certSerial,"
+            + " :certPublicKey, :certIssuedAt, :registrationExpiresAt)")
+    @GetGeneratedKeys("id")
+    long insert(@org.jdbi.v3.sqlobject.customizer.BindMethods ProductInstance instance);
+
+    @SqlUpdate("UPDATE product_instance SET cert_serial = ?, cert_public_key = ?, cert_issued_at = ?,"
+            + " registration_expires_at = ?, hostname = ?, last_contact_at = ? WHERE id = ?")
+    void updateCertificate(String serial, String publicKey, Instant issuedAt, Instant registrationExpiresAt,
+                           String hostname, Instant lastContactAt, long id);
+
+    @SqlUpdate("UPDATE product_instance SET last_auth_at = ?, authorization_expires_at = ?, authorization_status = ?,"
+            + " last_contact_at = ? WHERE id = ?")
+    void updateAuthorization(Instant lastAuthAt, Instant authorizationExpiresAt, String status, Instant lastContactAt,
+                             long id);
+
+    @SqlUpdate("UPDATE product_instance SET last_contact_at = ? WHERE id = ?")
+    void touch(Instant lastContactAt, long id);
+
+    @SqlUpdate("UPDATE product_instance SET virtual_account_id = ? WHERE id = ?")
+    void moveTo(long virtualAccountId, long id);
+
+    @SqlUpdate("DELETE FROM product_instance WHERE id = ?")
+    void delete(long id);
+
+    @SqlQuery("SELECT " + COLUMNS + FILTER + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
+    List<ProductInstance> list(@Bind("va") long virtualAccountId, @Bind("status") String status, @Bind("q") String q,
+                               @Bind("now") Instant now, @Bind("limit") int limit, @Bind("offset") int offset);
+
+    @SqlQuery("SELECT COUNT(*)" + FILTER)
+    long count(@Bind("va") long virtualAccountId, @Bind("status") String status, @Bind("q") String q,
+               @Bind("now") Instant now);
+}

@@ -1,0 +1,233 @@
+package dev.smartsat.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.licensing.Compliance;
+import dev.smartsat.licensing.DeviceRefusal;
+import dev.smartsat.licensing.Registrations;
+import dev.smartsat.pki.Crypto;
+import dev.smartsat.pki.PemFiles;
+import dev.smartsat.sim.Faults;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /SmartTransport}: checks a device request in SPEC §3's order — size, envelope and
+ * payload shape, timestamp, instance lookup, signature, nonce — then hands it to the domain and
+ * answers with an envelope signed by the satellite, errors included.
+ */
+public final class TransportHandler {
+    private static final Logger log = LoggerFactory.getLogger(TransportHandler.class);
+    public static final int MAX_BODY = 64 * 1024;
+    static final Duration TIMESTAMP_WINDOW = Duration.ofHours(1);
+    static final int MAX_CSR = 8 * 1024;
+
+    private final Registrations registrations;
+    private final TransportResponses responses;
+    private final Faults faults;
+    private final Clock clock;
+
+    public TransportHandler(Registrations registrations, TransportResponses responses, Faults faults, Clock clock) {
+        this.registrations = registrations;
+        this.responses = responses;
+        this.faults = faults;
+        this.clock = clock;
+    }
+
+    /** A request refused by the transport itself; rendered as a FAILED envelope. */
+    static final class Failure extends Exception {
+        final MessageCode code;
+        final Object data;
+
+        Failure(MessageCode code, String message) {
+            this(code, message, null);
+        }
+
+        Failure(MessageCode code, String message, Object data) {
+            super(message, null, false, false);
+            this.code = code;
+            this.data = data;
+        }
+    }
+
+    public void handle(Context ctx) {
+        String nonce = null;
+        try {
+            byte[] body = read(ctx);
+            Envelope envelope = Envelope.parse(body);
+            JsonNode payload = envelope.payloadJson();
+            nonce = TransportRequest.validNonce(payload);
+            if (injectFault(ctx, nonce)) {
+                return;
+            }
+            TransportRequest request = TransportRequest.parse(payload);
+            checkTimestamp(request);
+            Object data = dispatch(request, envelope);
+            responses.ok(ctx, nonce, data);
+        } catch (Failure f) {
+            responses.failed(ctx, f.code, f.getMessage(), nonce, f.data);
+        } catch (Envelope.MalformedException | TransportRequest.Malformed e) {
+            responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce, null);
+        } catch (DeviceRefusal r) {
+            responses.failed(ctx, MessageCode.valueOf(r.reason().name()), r.getMessage(), nonce, null);
+        } catch (RuntimeException e) {
+            log.error("unexpected error handling a transport request", e);
+            responses.error(ctx, nonce);
+        }
+    }
+
+    private Object dispatch(TransportRequest r, Envelope envelope) throws Failure, TransportRequest.Malformed {
+        if (r.type() == MessageType.REGISTER) {
+            return register(r, envelope);
+        }
+        Registrations.Signed signed = verify(r, envelope);
+        return switch (r.type()) {
+            case RENEW_ID_CERT -> renewed(registrations.renew(signed, csr(r), r.optionalString("hostname", 255)));
+            case AUTH_REQUEST -> authorized(registrations.authorize(signed, r.entitlements()));
+            case DEREGISTER -> Map.of("released", registrations.deregister(signed).stream()
+                    .map(e -> Map.of("tag", e.tag(), "count", e.count())).toList());
+            case HELLO -> Map.of("server_time", registrations.hello(signed).toString());
+            case REGISTER -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private Object register(TransportRequest r, Envelope envelope) throws Failure, TransportRequest.Malformed {
+        String token = r.requiredString("id_token", 500);
+        PKCS10CertificationRequest csr = csr(r);
+        String softwareTag = r.optionalString("software_tag_identifier", 300);
+        String hostname = r.optionalString("hostname", 255);
+        boolean overwrite = r.optionalBoolean("overwrite");
+        if (!"csr".equals(envelope.signature().keyId()) || !envelope.verify(csrKey(csr))) {
+            throw new Failure(MessageCode.BAD_SIGNATURE,
+                    "a REGISTER must be signed with the CSR's private key, with key_id \"csr\"");
+        }
+        Registrations.Registered done = registrations.register(new Registrations.Register(token, r.udiPid(),
+                r.udiSerial(), r.udiUuid(), hostname, softwareTag, overwrite, csr, r.nonce(), r.timestamp()));
+        ObjectNode data = renewed(done);
+        data.put("product_instance_identifier", done.instance().piid());
+        data.set("ca_chain", Envelope.MAPPER.valueToTree(responses.caChain()));
+        data.put("signing_cert", responses.signingCertificatePem());
+        data.put("smart_account", done.smartAccount());
+        data.put("virtual_account", done.virtualAccount());
+        data.put("export_controlled", done.instance().exportControlled() ? "ALLOWED" : "NOT_ALLOWED");
+        return data;
+    }
+
+    private ObjectNode renewed(Registrations.Registered done) {
+        ObjectNode data = Envelope.MAPPER.createObjectNode();
+        data.put("id_cert", PemFiles.toPem(done.certificate()));
+        data.put("registration_expires", done.instance().registrationExpiresAt().toString());
+        data.put("next_renewal_attempt", done.instance().certIssuedAt().plus(Registrations.RENEWAL_ADVISED).toString());
+        return data;
+    }
+
+    private static Object authorized(Registrations.Authorized a) {
+        List<Map<String, Object>> entitlements = a.authorization().entitlements().stream()
+                .map(TransportHandler::entitlement).toList();
+        return Map.of("authorization_status", a.authorization().status(),
+                "entitlements", entitlements,
+                "next_communication_attempt", a.nextCommunication().toString(),
+                "communication_deadline", a.deadline().toString());
+    }
+
+    private static Map<String, Object> entitlement(Compliance.Entitlement e) {
+        return Map.of("tag", e.tag(), "count", e.count(), "status", e.status());
+    }
+
+    /** Instance lookup, then the signature with the certificate the request names. */
+    private Registrations.Signed verify(TransportRequest r, Envelope envelope) throws Failure {
+        String keyId = envelope.signature().keyId();
+        Registrations.VerificationKey key = registrations.verificationKey(r.piid(), keyId).orElseThrow(
+                () -> new Failure(MessageCode.BAD_SIGNATURE, "key_id " + keyId
+                        + " is not the serial of this instance's ID certificate"));
+        if (!envelope.verify(publicKey(key.publicKey()))) {
+            throw new Failure(MessageCode.BAD_SIGNATURE, "the signature does not verify with the ID certificate " + keyId);
+        }
+        if (key.revoked()) {
+            throw new Failure(MessageCode.CERT_REVOKED, "ID certificate " + keyId
+                    + " has been replaced; sign with the current certificate");
+        }
+        return new Registrations.Signed(r.piid(), keyId, r.nonce(), r.timestamp());
+    }
+
+    private void checkTimestamp(TransportRequest r) throws Failure {
+        Instant now = clock.instant();
+        if (Duration.between(r.timestamp(), now).abs().compareTo(TIMESTAMP_WINDOW) > 0) {
+            throw new Failure(MessageCode.STALE_TIMESTAMP, "the timestamp " + r.timestamp()
+                    + " is more than 1 hour from the server time " + now + "; correct the clock and retry",
+                    Map.of("server_time", now.toString()));
+        }
+    }
+
+    private static PKCS10CertificationRequest csr(TransportRequest r) throws TransportRequest.Malformed {
+        String pem = r.requiredString("csr", MAX_CSR);
+        try {
+            return PemFiles.csrFromPem(pem);
+        } catch (RuntimeException e) {
+            throw new TransportRequest.Malformed("csr must be a PEM PKCS#10 certificate request");
+        }
+    }
+
+    private static PublicKey csrKey(PKCS10CertificationRequest csr) throws Failure {
+        try {
+            return new JcaPKCS10CertificationRequest(csr).setProvider(Crypto.provider()).getPublicKey();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new Failure(MessageCode.MALFORMED, "the CSR's public key cannot be read");
+        }
+    }
+
+    private static PublicKey publicKey(String base64) {
+        try {
+            return KeyFactory.getInstance("EC", Crypto.provider())
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a stored ID certificate key cannot be read", e);
+        }
+    }
+
+    private boolean injectFault(Context ctx, String nonce) {
+        Faults.Decision d = faults.transport();
+        if (d.delayMs() > 0) {
+            try {
+                Thread.sleep(d.delayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (d.fail()) {
+            responses.tryAgain(ctx, d.status(), nonce);
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] read(Context ctx) throws Failure {
+        if (ctx.req().getContentLengthLong() > MAX_BODY) {
+            throw new Failure(MessageCode.TOO_LARGE, "requests are limited to " + MAX_BODY + " bytes");
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw new Failure(MessageCode.TOO_LARGE, "requests are limited to " + MAX_BODY + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new Failure(MessageCode.MALFORMED, "the request body could not be read");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.smartsat.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** A /SmartTransport request payload, checked for shape (SPEC §3); anything off is MALFORMED. */
+public record TransportRequest(
+        MessageType type,
+        Instant timestamp,
+        String nonce,
+        String udiPid,
+        String udiSerial,
+        String udiUuid,
+        String piid,
+        JsonNode payload) {
+
+    static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{16,64}");
+    static final Pattern PID = Pattern.compile("[A-Za-z0-9._/+-]{1,64}");
+    static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final int MAX_ENTITLEMENTS = 200;
+    static final long MAX_COUNT = 1_000_000_000L;
+
+    /** A request that is not shaped as SPEC §3 says. */
+    public static final class Malformed extends Exception {
+        public Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The request's nonce if it is a valid one, else null: what an answer echoes. */
+    public static String validNonce(JsonNode payload) {
+        JsonNode n = payload == null ? null : payload.get("nonce");
+        return n != null && n.isTextual() && NONCE.matcher(n.asText()).matches() ? n.asText() : null;
+    }
+
+    public static TransportRequest parse(JsonNode p) throws Malformed {
+        MessageType type = type(p);
+        JsonNode version = p.get("message_version");
+        if (version == null || !version.isTextual() || !version.asText().startsWith("1.")) {
+            throw new Malformed("message_version must be \"" + MessageType.VERSION + "\"");
+        }
+        JsonNode ts = p.get("timestamp");
+        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() < 0) {
+            throw new Malformed("timestamp must be epoch milliseconds");
+        }
+        String nonce = validNonce(p);
+        if (nonce == null) {
+            throw new Malformed("nonce must be 16 to 64 characters of [A-Za-z0-9]");
+        }
+        JsonNode sudi = p.get("sudi");
+        if (sudi == null || !sudi.isObject()) {
+            throw new Malformed("sudi must be an object with udi_pid and udi_serial_number");
+        }
+        String pid = matching(sudi, "udi_pid", PID, "sudi.udi_pid must be 1 to 64 characters of [A-Za-z0-9._/+-]");
+        String serial = matching(sudi, "udi_serial_number", SERIAL,
+                "sudi.udi_serial_number must be 1 to 64 characters of [A-Za-z0-9._-]");
+        String uuid = optionalString(sudi, "udi_uuid", 100);
+        String piid = null;
+        if (type != MessageType.REGISTER) {
+            piid = requiredString(p, "product_instance_identifier", 36);
+            try {
+                UUID.fromString(piid);
+            } catch (IllegalArgumentException e) {
+                throw new Malformed("product_instance_identifier must be a UUID");
+            }
+        }
+        return new TransportRequest(type, Instant.ofEpochMilli(ts.asLong()), nonce, pid, serial, uuid, piid, p);
+    }
+
+    private static MessageType type(JsonNode p) throws Malformed {
+        JsonNode t = p.get("message_type");
+        if (t != null && t.isTextual()) {
+            for (MessageType m : MessageType.values()) {
+                if (m.name().equals(t.asText())) {
+                    return m;
+                }
+            }
+        }
+        throw new Malformed("message_type must be one of REGISTER, RENEW_ID_CERT, AUTH_REQUEST, DEREGISTER, HELLO");
+    }
+
+    public String requiredString(String field, int max) throws Malformed {
+        return requiredString(payload, field, max);
+    }
+
+    public String optionalString(String field, int max) throws Malformed {
+        return optionalString(payload, field, max);
+    }
+
+    public boolean optionalBoolean(String field) throws Malformed {
+        JsonNode n = payload.get(field);
+        if (n == null || n.isNull()) {
+            return false;
+        }
+        if (!n.isBoolean()) {
+            throw new Malformed(field + " must be true or false");
+        }
+        return n.asBoolean();
+    }
+
+    /** AUTH_REQUEST's entitlements as tag to count; the empty list means none in use. */
+    public Map<String, Long> entitlements() throws Malformed {
+        JsonNode list = payload.get("entitlements");
+        if (list == null || !list.isArray()) {
+            throw new Malformed("entitlements must be a list of {\"tag\", \"count\"} (empty when none are in use)");
+        }
+        if (list.size() > MAX_ENTITLEMENTS) {
+            throw new Malformed("entitlements may list at most " + MAX_ENTITLEMENTS + " tags");
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode e = list.get(i);
+            if (!e.isObject()) {
+                throw new Malformed("entitlements[" + i + "] must be an object with tag and count");
+            }
+            String tag = requiredString(e, "tag", 300);
+            JsonNode count = e.get("count");
+            if (count == null || !count.isIntegralNumber() || !count.canConvertToLong()
+                    || count.asLong() < 0 || count.asLong() > MAX_COUNT) {
+                throw new Malformed("entitlements[" + i + "].count must be a whole number from 0 to " + MAX_COUNT);
+            }
+            if (out.put(tag, count.asLong()) != null) {
+                throw new Malformed("entitlements lists " + tag + " twice");
+            }
+        }
+        return out;
+    }
+
+    private static String matching(JsonNode node, String field, Pattern pattern, String message) throws Malformed {
+        JsonNode n = node.get(field);
+        if (n == null || !n.isTextual() || !pattern.matcher(n.asText()).matches()) {
+            throw new Malformed(message);
+        }
+        return n.asText();
+    }
+
+    private static String requiredString(JsonNode node, String field, int max) throws Malformed {
+        String value = optionalString(node, field, max);
+        if (value == null || value.isEmpty()) {
+            throw new Malformed(field + " is required");
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonNode node, String field, int max) throws Malformed {
+        JsonNode n = node.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new Malformed(field + " must be a string");
+        }
+        if (n.asText().length() > max || n.asText().chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r')) {
+            throw new Malformed(field + " must be at most " + max + " characters, without control characters");
+        }
+        return n.asText();
+    }
+}
