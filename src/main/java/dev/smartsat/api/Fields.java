@@ -63,6 +63,24 @@ public final class Fields {
         });
     }
 
+    /**
+     * Reads a field of an array element or nested object, naming it by its full path in any error,
+     * e.g. {@code licenses[2].quantity}.
+     */
+    public static <T> T nested(String prefix, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ClientError.BadRequest e) {
+            throw new ClientError.BadRequest(prefix + field(e), prefix + e.getMessage());
+        } catch (ClientError.Unprocessable e) {
+            throw new ClientError.Unprocessable(prefix + field(e), prefix + e.getMessage());
+        }
+    }
+
+    private static String field(ClientError e) {
+        return e.fieldErrors().keySet().stream().findFirst().orElse("");
+    }
+
     /** An array of objects; each element is handed back for its own fields. */
     public static List<JsonNode> objects(JsonNode body, String field) {
         JsonNode node = body.get(field);

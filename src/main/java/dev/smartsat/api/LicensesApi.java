@@ -9,7 +9,6 @@ import io.javalin.http.Context;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** License pools, transfers and account-wide search over HTTP. */
 final class LicensesApi {
@@ -53,9 +52,9 @@ final class LicensesApi {
             JsonNode line = lines.get(i);
             String prefix = "licenses[" + i + "].";
             transfers.add(new Licenses.Transfer(
-                    required(() -> Fields.requiredString(line, "entitlementTag"), prefix),
-                    required(() -> Fields.requiredWholeNumber(line, "quantity"), prefix),
-                    required(() -> Fields.requiredString(line, "targetVirtualAccount"), prefix)));
+                    Fields.nested(prefix, () -> Fields.requiredString(line, "entitlementTag")),
+                    Fields.nested(prefix, () -> Fields.requiredWholeNumber(line, "quantity")),
+                    Fields.nested(prefix, () -> Fields.requiredString(line, "targetVirtualAccount"))));
         }
         List<License> after = licenses.transfer(ctx.pathParam("account"), ctx.pathParam("va"), transfers).stream()
                 .map(License::of).toList();
@@ -77,15 +76,5 @@ final class LicensesApi {
             throw new ClientError.Conflict("a satellite's licenses come from its upstream; purchase them there and synchronize");
         }
         throw new ClientError.Conflict("purchases are not available yet on this upstream");
-    }
-
-    /** Re-throws a field error of an array element under its full path, e.g. licenses[2].quantity. */
-    private static <T> T required(java.util.function.Supplier<T> read, String prefix) {
-        try {
-            return read.get();
-        } catch (ClientError.BadRequest e) {
-            String field = e.fieldErrors().keySet().stream().findFirst().orElse("");
-            throw new ClientError.BadRequest(prefix + field, prefix + e.getMessage());
-        }
     }
 }

@@ -62,7 +62,11 @@ final class SimulationApi {
         if (target.isBefore(EARLIEST) || target.isAfter(LATEST)) {
             throw outOfRange(field);
         }
-        clock.set(target);
+        if (now != null) {
+            clock.set(target);
+        } else {
+            clock.advance(Duration.parse(advance));
+        }
         events.recordGlobal(EventType.CLOCK_CHANGED, "Server clock moved from " + before + " to " + clock.instant());
         ctx.json(clockBody());
     }
@@ -101,24 +105,15 @@ final class SimulationApi {
                 throw new ClientError.Unprocessable(name + ".failRate", name + ".failRate must be from 0.0 to 1.0");
             }
         }
-        long status = prefixed(name, () -> Fields.wholeNumber(node, "status").orElse(503L));
+        long status = Fields.nested(name + ".", () -> Fields.wholeNumber(node, "status").orElse(503L));
         if (status < 400 || status > 599) {
             throw new ClientError.Unprocessable(name + ".status", name + ".status must be an HTTP error status, 400 to 599");
         }
-        long delay = prefixed(name, () -> Fields.wholeNumber(node, "delayMs").orElse(0L));
+        long delay = Fields.nested(name + ".", () -> Fields.wholeNumber(node, "delayMs").orElse(0L));
         if (delay < 0 || delay > 60_000) {
             throw new ClientError.Unprocessable(name + ".delayMs", name + ".delayMs must be from 0 to 60000");
         }
         return new Faults.Rule(failRate, (int) status, delay);
-    }
-
-    private static long prefixed(String name, java.util.function.Supplier<Long> read) {
-        try {
-            return read.get();
-        } catch (ClientError.BadRequest e) {
-            String field = e.fieldErrors().keySet().stream().findFirst().orElse("");
-            throw new ClientError.BadRequest(name + "." + field, name + "." + e.getMessage());
-        }
     }
 
     private Map<String, Object> faultsBody() {
