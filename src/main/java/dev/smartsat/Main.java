@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** The {@code smartsat} command line: serve, certs init (agent and cssm come with their issues). */
 @Command(name = "smartsat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A simulated on-premises Smart Software Manager satellite.",
-        subcommands = {Main.Serve.class, Main.Certs.class})
+        subcommands = {Main.Serve.class, Main.Certs.class, dev.smartsat.agent.AgentCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

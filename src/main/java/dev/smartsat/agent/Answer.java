@@ -1,6 +1,7 @@
 package dev.smartsat.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,6 +44,11 @@ public record Answer(int httpStatus, String status, String messageCode, String m
         return message == null ? code() : code() + " — " + message;
     }
 
+    /** A field of {@code data}; a missing node (iterable, empty) when there is none. */
+    public JsonNode field(String name) {
+        return data == null ? MissingNode.getInstance() : data.path(name);
+    }
+
     /** A string field of {@code data}, or null. */
     public String text(String field) {
         JsonNode value = data == null ? null : data.get(field);
@@ -59,7 +65,11 @@ public record Answer(int httpStatus, String status, String messageCode, String m
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             // A satellite may write an explicit offset ("+00:00"); the instant is the same.
-            return OffsetDateTime.parse(text).toInstant();
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new IllegalArgumentException("the satellite's " + field + " is not an ISO-8601 instant: " + text);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.pki.PemFiles;
@@ -103,6 +104,7 @@ public final class DeviceState {
     private long serverClockOffsetMillis;
 
     // Fields a newer agent (or a person) added: kept so that rewriting the file loses nothing.
+    @JsonIgnore
     private final Map<String, JsonNode> unknown = new LinkedHashMap<>();
 
     private DeviceState() {

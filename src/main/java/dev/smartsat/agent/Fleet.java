@@ -1,0 +1,218 @@
+package dev.smartsat.agent;
+
+import dev.smartsat.agent.DeviceState.Identity;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * The load generator of SPEC §10: N in-memory devices, each registering and then reporting its usage, driven by C
+ * worker threads over one shared keep-alive HTTP client. Keys and CSRs are made before the clock starts, and the
+ * two kinds of request run as two timed phases so each gets its own throughput.
+ */
+public final class Fleet {
+    /** What to run; {@code serialPrefix} keeps the UDIs of one run apart from every other run's. */
+    public record Settings(URI url, String token, int devices, int concurrency, List<Entitlement> entitlements,
+                           String pid, String serialPrefix, int retries) {
+        public Settings {
+            if (devices < 1) {
+                throw new IllegalArgumentException("--devices must be 1 or more");
+            }
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("--concurrency must be 1 or more");
+            }
+            if (!serialPrefix.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))) {
+                throw new IllegalArgumentException("a serial number prefix is letters and digits only");
+            }
+            entitlements = List.copyOf(entitlements);
+        }
+    }
+
+    private final Settings settings;
+    private final TransportClient client;
+    private final String softwareTag;
+
+    // Devices as parallel arrays: one slot per device, written by exactly one worker, no per-device objects.
+    private final Identity[] identities;
+    private final KeyPair[] keys;
+    private final String[] csrs;
+    private final String[] productInstanceIds;
+    private final String[] keyIds;
+    private final long[] registerNanos;
+    private final long[] authorizeNanos;
+
+    private final LongAdder registered = new LongAdder();
+    private final LongAdder authorized = new LongAdder();
+    private final Map<String, LongAdder> registerFailures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> authorizeFailures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> authorizationStatuses = new ConcurrentHashMap<>();
+
+    // Read by the progress bar.
+    private volatile String phase = "prepare";
+    private final AtomicInteger completed = new AtomicInteger();
+
+    public Fleet(Settings settings, X509Certificate root, Clock clock) {
+        this.settings = settings;
+        this.client = new TransportClient(TransportClient.httpClient(root, Runnable::run), settings.url(), root,
+                new DeviceClock(clock, 0), settings.retries());
+        this.softwareTag = Requests.defaultSoftwareTag(settings.pid());
+        int n = settings.devices();
+        identities = new Identity[n];
+        keys = new KeyPair[n];
+        csrs = new String[n];
+        productInstanceIds = new String[n];
+        keyIds = new String[n];
+        registerNanos = new long[n];
+        authorizeNanos = new long[n];
+        Arrays.fill(registerNanos, -1);
+        Arrays.fill(authorizeNanos, -1);
+    }
+
+    public String phase() {
+        return phase;
+    }
+
+    /** Devices finished in the current phase. */
+    public int completed() {
+        return completed.get();
+    }
+
+    public int devices() {
+        return settings.devices();
+    }
+
+    /**
+     * Runs the fleet: prepare (keys and CSRs, on every core), fetch and check the satellite's trust, register all,
+     * authorize all that registered.
+     *
+     * @throws TransportException when the satellite's trust bundle cannot be fetched or checked (nothing was sent)
+     */
+    public FleetReport run() throws TransportException, InterruptedException {
+        long prepareStart = System.nanoTime();
+        IntStream.range(0, settings.devices()).parallel().forEach(this::prepare);
+        double prepareSeconds = seconds(System.nanoTime() - prepareStart);
+
+        client.trust();
+
+        phase = "register";
+        completed.set(0);
+        long registerStart = System.nanoTime();
+        runPhase(this::register);
+        double registerSeconds = seconds(System.nanoTime() - registerStart);
+
+        phase = "authorize";
+        completed.set(0);
+        long authorizeStart = System.nanoTime();
+        runPhase(this::authorize);
+        double authorizeSeconds = seconds(System.nanoTime() - authorizeStart);
+        phase = "done";
+
+        return new FleetReport(settings.devices(), settings.concurrency(), registered.sum(), authorized.sum(),
+                prepareSeconds, registerSeconds, authorizeSeconds, Percentiles.ofNanos(registerNanos),
+                Percentiles.ofNanos(authorizeNanos), totals(registerFailures), totals(authorizeFailures),
+                totals(authorizationStatuses));
+    }
+
+    private void prepare(int i) {
+        String serial = settings.serialPrefix() + String.format("%07d", i);
+        identities[i] = new Identity(settings.pid(), serial, UUID.randomUUID().toString());
+        keys[i] = DeviceKeys.generate();
+        csrs[i] = DeviceKeys.csrPem(keys[i], settings.pid(), serial);
+        completed.incrementAndGet();
+    }
+
+    private void register(int i) {
+        long start = System.nanoTime();
+        try {
+            Answer answer = client.send(keys[i].getPrivate(), "csr", (timestamp, nonce) -> Requests.register(
+                    identities[i], timestamp, nonce, settings.token(), csrs[i], softwareTag,
+                    "fleet-" + identities[i].serial().toLowerCase(), false));
+            if (answer.ok()) {
+                X509Certificate idCert = client.trust().verifyIdCertificate(answer.text("id_cert"),
+                        caChain(answer), keys[i].getPublic(), client.clock().now());
+                productInstanceIds[i] = answer.text("product_instance_identifier");
+                keyIds[i] = idCert.getSerialNumber().toString(16);
+                registered.increment();
+            } else {
+                count(registerFailures, answer.code());
+            }
+        } catch (TransportException e) {
+            count(registerFailures, e.kind().name());
+        }
+        registerNanos[i] = System.nanoTime() - start;
+        csrs[i] = null; // done with it; lets a large fleet's CSRs be collected before the next phase
+    }
+
+    private void authorize(int i) {
+        if (productInstanceIds[i] == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            Answer answer = client.send(keys[i].getPrivate(), keyIds[i], (timestamp, nonce) -> Requests.authRequest(
+                    identities[i], productInstanceIds[i], timestamp, nonce, settings.entitlements()));
+            if (answer.ok()) {
+                authorized.increment();
+                count(authorizationStatuses, String.valueOf(answer.text("authorization_status")));
+            } else {
+                count(authorizeFailures, answer.code());
+            }
+        } catch (TransportException e) {
+            count(authorizeFailures, e.kind().name());
+        }
+        authorizeNanos[i] = System.nanoTime() - start;
+    }
+
+    /** Hands device indexes to {@code concurrency} workers until none are left. */
+    private void runPhase(IntConsumer step) throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        int n = settings.devices();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < settings.concurrency(); w++) {
+            Thread worker = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    step.accept(i);
+                    completed.incrementAndGet();
+                }
+            }, "fleet-" + phase + "-" + w);
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
+
+    private static List<String> caChain(Answer answer) {
+        List<String> chain = new ArrayList<>(2);
+        answer.field("ca_chain").forEach(node -> chain.add(node.asText()));
+        return chain;
+    }
+
+    private static void count(Map<String, LongAdder> tally, String key) {
+        tally.computeIfAbsent(key, k -> new LongAdder()).increment();
+    }
+
+    private static Map<String, Long> totals(Map<String, LongAdder> tally) {
+        Map<String, Long> out = new TreeMap<>();
+        tally.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.smartsat.agent;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code smartsat agent fleet}: registers and authorizes many simulated devices at once and reports how fast (SPEC §10). */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = {"Register N in-memory devices and then authorize them, with C concurrent workers sharing "
+                + "one keep-alive HTTPS client; print counts by outcome, throughput and latency percentiles.",
+                "Device keys and CSRs are generated before the clock starts. registrationsPerSecond is measured "
+                        + "over the registration phase, authorizationsPerSecond over the authorization phase; "
+                        + "seconds is both. Exits 1 when any device failed."})
+final class FleetCommand implements Callable<Integer> {
+    private static final char[] SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".toCharArray();
+
+    @ParentCommand
+    AgentCommand agent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--url", required = true, paramLabel = "URL",
+            description = "The satellite's transport URL, e.g. https://localhost:8443/SmartTransport.")
+    URI url;
+
+    @Option(names = "--token", required = true, paramLabel = "TOKEN",
+            description = "A registration token with enough uses for every device.")
+    String token;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "100", description = "How many devices (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "8",
+            description = "Concurrent workers and connections (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--entitlement", paramLabel = "TAG=COUNT", converter = Entitlement.Converter.class,
+            description = "The usage every device reports; repeatable. None reports no licenses in use.")
+    List<Entitlement> entitlements = new ArrayList<>();
+
+    @Option(names = "--pid", paramLabel = "PID", defaultValue = "C9300-24UX",
+            description = "The product id of every device (default: ${DEFAULT-VALUE}).")
+    String pid;
+
+    @Option(names = "--serial-prefix", paramLabel = "PREFIX",
+            description = "Serial numbers are PREFIX plus a 7-digit index (default: FL and 6 random characters, "
+                    + "so runs do not collide).")
+    String serialPrefix;
+
+    @Option(names = "--json", description = "Print exactly one JSON object on standard output instead of the summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String prefix = serialPrefix != null ? serialPrefix : randomPrefix();
+        Fleet fleet;
+        try {
+            X509Certificate root = TransportClient.readRoot(agent.ca);
+            fleet = new Fleet(new Fleet.Settings(url, token, devices, concurrency, entitlements, pid, prefix,
+                    agent.retries), root, Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("smartsat agent fleet: " + e.getMessage());
+            return AgentCommand.USAGE;
+        }
+        FleetReport report;
+        ProgressBar progress = json || System.console() == null ? null : new ProgressBar(fleet, spec.commandLine().getErr());
+        try {
+            report = fleet.run();
+        } catch (TransportException e) {
+            spec.commandLine().getErr().println("fleet failed: " + e.kind() + " — " + e.getMessage());
+            return AgentCommand.UNREACHABLE;
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+        if (json) {
+            spec.commandLine().getOut().println(report.toJson());
+        } else {
+            report.summary().forEach(spec.commandLine().getOut()::println);
+        }
+        spec.commandLine().getOut().flush();
+        return report.failed() == 0 ? 0 : AgentCommand.REFUSED;
+    }
+
+    private static String randomPrefix() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder prefix = new StringBuilder("FL");
+        for (int i = 0; i < 6; i++) {
+            prefix.append(SERIAL_ALPHABET[random.nextInt(SERIAL_ALPHABET.length)]);
+        }
+        return prefix.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.smartsat.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a fleet run (SPEC §10): counts by outcome, throughput per kind of request and latency
+ * percentiles, as a human summary or as the one JSON object of {@code --json}.
+ *
+ * @param registerSeconds   how long the registration phase took (registrationsPerSecond is over it)
+ * @param authorizeSeconds  how long the authorization phase took (authorizationsPerSecond is over it)
+ * @param registerFailures  failed registrations by message_code (or transport failure kind)
+ * @param authorizeFailures failed authorizations by message_code (or transport failure kind)
+ * @param authorizationStatuses OK authorizations by authorization_status
+ */
+public record FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
+                          double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
+                          Percentiles authorizeLatency, Map<String, Long> registerFailures,
+                          Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Devices that did not get through both REGISTER and AUTH_REQUEST. */
+    public long failed() {
+        return devices - authorized;
+    }
+
+    /** Both timed phases (key generation before them is not counted). */
+    public double seconds() {
+        return registerSeconds + authorizeSeconds;
+    }
+
+    public double registrationsPerSecond() {
+        return rate(registered, registerSeconds);
+    }
+
+    public double authorizationsPerSecond() {
+        return rate(authorized, authorizeSeconds);
+    }
+
+    /** Exactly the object of SPEC §10, keys in its order. */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("devices", devices);
+        root.put("concurrency", concurrency);
+        root.put("registered", registered);
+        root.put("authorized", authorized);
+        root.put("failed", failed());
+        root.put("seconds", round(seconds(), 3));
+        root.put("registrationsPerSecond", round(registrationsPerSecond(), 1));
+        root.put("authorizationsPerSecond", round(authorizationsPerSecond(), 1));
+        ObjectNode latency = root.putObject("latencyMs");
+        percentiles(latency.putObject("register"), registerLatency);
+        percentiles(latency.putObject("authorize"), authorizeLatency);
+        return root.toString();
+    }
+
+    public List<String> summary() {
+        List<String> out = new ArrayList<>();
+        out.add(String.format("Fleet: %d devices, concurrency %d (keys and CSRs prepared in %.1f s, not timed)",
+                devices, concurrency, prepareSeconds));
+        out.add(String.format("  registered   %8d of %d in %8.3f s  %10.1f registrations/s", registered, devices,
+                registerSeconds, registrationsPerSecond()));
+        out.add(String.format("  authorized   %8d of %d in %8.3f s  %10.1f authorizations/s", authorized, registered,
+                authorizeSeconds, authorizationsPerSecond()));
+        out.add(String.format("  failed       %8d", failed()));
+        authorizationStatuses.forEach((status, n) -> out.add(String.format("    authorization_status %-20s %8d", status, n)));
+        registerFailures.forEach((code, n) -> out.add(String.format("    register failed:  %-22s %8d", code, n)));
+        authorizeFailures.forEach((code, n) -> out.add(String.format("    authorize failed: %-22s %8d", code, n)));
+        out.add("  latency (ms)        p50        p95        p99");
+        out.add(latencyLine("register", registerLatency));
+        out.add(latencyLine("authorize", authorizeLatency));
+        return out;
+    }
+
+    private static String latencyLine(String kind, Percentiles p) {
+        if (p == null) {
+            return String.format("    %-12s %10s", kind, "-");
+        }
+        return String.format("    %-12s %10.3f %10.3f %10.3f", kind, p.p50(), p.p95(), p.p99());
+    }
+
+    private static void percentiles(ObjectNode node, Percentiles p) {
+        if (p == null) {
+            node.putNull("p50");
+            node.putNull("p95");
+            node.putNull("p99");
+        } else {
+            node.put("p50", p.p50());
+            node.put("p95", p.p95());
+            node.put("p99", p.p99());
+        }
+    }
+
+    private static double rate(long count, double seconds) {
+        return seconds > 0 ? count / seconds : 0;
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

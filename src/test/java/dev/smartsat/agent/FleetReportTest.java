@@ -1,0 +1,58 @@
+package dev.smartsat.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The fleet's report: the exact JSON object of SPEC §10 and a summary with every outcome. */
+class FleetReportTest {
+    static final FleetReport REPORT = new FleetReport(1000, 8, 990, 980, 1.5, 2.0, 0.5,
+            new Percentiles(1.5, 3.25, 7.0), new Percentiles(0.5, 1.0, 2.0),
+            Map.of("TOKEN_EXHAUSTED", 10L), Map.of("OK_TRY_AGAIN", 10L), Map.of("AUTHORIZED", 980L));
+
+    static List<String> keys(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void jsonHasExactlyTheSpecsKeysInOrder() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(REPORT.toJson());
+        assertEquals(List.of("devices", "concurrency", "registered", "authorized", "failed", "seconds",
+                "registrationsPerSecond", "authorizationsPerSecond", "latencyMs"), keys(json));
+        assertEquals(List.of("register", "authorize"), keys(json.get("latencyMs")));
+        assertEquals(List.of("p50", "p95", "p99"), keys(json.get("latencyMs").get("register")));
+        assertEquals(1000, json.get("devices").asInt());
+        assertEquals(20, json.get("failed").asInt());
+        assertEquals(2.5, json.get("seconds").asDouble());
+        assertEquals(495.0, json.get("registrationsPerSecond").asDouble());
+        assertEquals(1960.0, json.get("authorizationsPerSecond").asDouble());
+        assertEquals(3.25, json.get("latencyMs").get("register").get("p95").asDouble());
+        assertTrue(REPORT.toJson().indexOf('\n') < 0, "one line");
+    }
+
+    @Test
+    void noSamplesGiveNullPercentiles() throws Exception {
+        FleetReport none = new FleetReport(1, 1, 0, 0, 0, 0.1, 0, null, null, Map.of("TOKEN_INVALID", 1L), Map.of(), Map.of());
+        JsonNode json = new ObjectMapper().readTree(none.toJson());
+        assertTrue(json.get("latencyMs").get("authorize").get("p50").isNull());
+        assertEquals(0.0, json.get("authorizationsPerSecond").asDouble());
+    }
+
+    @Test
+    void theSummaryNamesEveryOutcome() {
+        String summary = String.join("\n", REPORT.summary());
+        assertTrue(summary.contains("TOKEN_EXHAUSTED"), summary);
+        assertTrue(summary.contains("OK_TRY_AGAIN"), summary);
+        assertTrue(summary.contains("authorization_status AUTHORIZED"), summary);
+        assertTrue(summary.contains("registrations/s") && summary.contains("authorizations/s"), summary);
+        assertTrue(summary.contains("p99"), summary);
+    }
+}
