@@ -71,7 +71,7 @@ public final class Clients {
      * both values are given, else with a random secret written to admin-credentials.json, mode 0600.
      */
     public void bootstrap(Path dataDir, Map<String, String> env) {
-        if (store.read(h -> h.attach(ClientDao.class).count()) > 0) {
+        if (store.read(h -> Store.dao(h, ClientDao.class).count()) > 0) {
             return;
         }
         String id = nonBlank(env.get("SMARTSAT_ADMIN_CLIENT_ID")).orElse("admin");
@@ -79,7 +79,7 @@ public final class Clients {
         String secret = given.orElseGet(Clients::randomSecret);
         String hash = hash(secret);
         store.write(h -> {
-            h.attach(ClientDao.class).insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
+            Store.dao(h, ClientDao.class).insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
             Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
                     "Bootstrap API client '" + id + "' created with role admin");
             return null;
@@ -111,7 +111,7 @@ public final class Clients {
 
     /** The client-credentials grant: a bearer token for a known client with the right secret. */
     public AccessToken issueToken(String clientId, String clientSecret) {
-        var client = store.read(h -> h.attach(ClientDao.class).byClientId(clientId));
+        var client = store.read(h -> Store.dao(h, ClientDao.class).byClientId(clientId));
         // Check a dummy hash for unknown clients too, so timing does not tell which ids exist.
         String hash = client.map(ClientDao.ClientRow::secretHash).orElse(DUMMY_HASH);
         boolean ok = OpenBSDBCrypt.checkPassword(hash, bcryptInput(clientSecret));
@@ -121,7 +121,7 @@ public final class Clients {
         String value = randomSecret();
         Instant expires = wall.instant().plus(tokenTtl);
         store.write(h -> {
-            ClientDao dao = h.attach(ClientDao.class);
+            ClientDao dao = Store.dao(h, ClientDao.class);
             dao.deleteExpiredTokens(wall.instant());
             dao.insertToken(sha256(value), clientId, expires);
             return null;
@@ -134,7 +134,7 @@ public final class Clients {
         String key = sha256(bearer);
         ClientDao.AccessTokenRow row = cache.get(key);
         if (row == null) {
-            row = store.read(h -> h.attach(ClientDao.class).token(key)).orElse(null);
+            row = store.read(h -> Store.dao(h, ClientDao.class).token(key)).orElse(null);
             if (row != null) {
                 cache.put(key, row);
             }
@@ -159,7 +159,7 @@ public final class Clients {
         String secret = randomSecret();
         String hash = hash(secret);
         store.write(h -> {
-            h.attach(ClientDao.class).insert(id, clean, role.wireName(), hash, wall.instant());
+            Store.dao(h, ClientDao.class).insert(id, clean, role.wireName(), hash, wall.instant());
             Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
                     "API client '" + id + "' (" + clean + ") created with role " + role.wireName());
             return null;
@@ -168,18 +168,18 @@ public final class Clients {
     }
 
     public List<ClientInfo> list(int limit, int offset) {
-        return store.read(h -> h.attach(ClientDao.class).list(limit, offset).stream()
+        return store.read(h -> Store.dao(h, ClientDao.class).list(limit, offset).stream()
                 .map(c -> new ClientInfo(c.clientId(), c.name(), c.role(), c.createdAt())).toList());
     }
 
     public long count() {
-        return store.read(h -> h.attach(ClientDao.class).count());
+        return store.read(h -> Store.dao(h, ClientDao.class).count());
     }
 
     /** Removes a client and every token it holds; the last admin cannot be removed. */
     public void remove(String clientId) {
         store.write(h -> {
-            ClientDao dao = h.attach(ClientDao.class);
+            ClientDao dao = Store.dao(h, ClientDao.class);
             var client = dao.byClientId(clientId)
                     .orElseThrow(() -> new ClientError.NotFound("no API client with id '" + clientId + "'"));
             if (client.role().equals(Role.ADMIN.wireName()) && dao.countWithRole(Role.ADMIN.wireName()) <= 1) {

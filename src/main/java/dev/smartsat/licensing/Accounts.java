@@ -29,7 +29,7 @@ public final class Accounts {
 
     public List<AccountTree> accounts() {
         return store.read(h -> {
-            AccountDao dao = h.attach(AccountDao.class);
+            AccountDao dao = Store.dao(h, AccountDao.class);
             return dao.accounts().stream()
                     .map(a -> new AccountTree(a, dao.virtualAccounts(a.id(), Integer.MAX_VALUE, 0)))
                     .toList();
@@ -41,7 +41,7 @@ public final class Accounts {
     }
 
     public static SmartAccount account(Handle h, String name) {
-        return h.attach(AccountDao.class).account(name)
+        return Store.dao(h, AccountDao.class).account(name)
                 .orElseThrow(() -> new ClientError.NotFound("no smart account named '" + name + "'"));
     }
 
@@ -52,7 +52,7 @@ public final class Accounts {
     /** Looks a virtual account up by its account's name and its own (names ignore case). */
     public static VirtualAccount virtualAccount(Handle h, String account, String name) {
         SmartAccount sa = account(h, account);
-        return h.attach(AccountDao.class).virtualAccount(sa.id(), name)
+        return Store.dao(h, AccountDao.class).virtualAccount(sa.id(), name)
                 .orElseThrow(() -> new ClientError.NotFound(
                         "no virtual account named '" + name + "' in smart account '" + account + "'"));
     }
@@ -60,7 +60,7 @@ public final class Accounts {
     public VirtualAccountPage virtualAccounts(String account, int limit, int offset) {
         return store.read(h -> {
             SmartAccount sa = account(h, account);
-            AccountDao dao = h.attach(AccountDao.class);
+            AccountDao dao = Store.dao(h, AccountDao.class);
             return new VirtualAccountPage(dao.countVirtualAccounts(sa.id()), dao.virtualAccounts(sa.id(), limit, offset));
         });
     }
@@ -70,7 +70,7 @@ public final class Accounts {
         String cleanDescription = validDescription(description);
         return store.write(h -> {
             SmartAccount sa = account(h, account);
-            AccountDao dao = h.attach(AccountDao.class);
+            AccountDao dao = Store.dao(h, AccountDao.class);
             if (dao.virtualAccount(sa.id(), cleanName).isPresent()) {
                 throw new ClientError.Conflict("name", "a virtual account named '" + cleanName + "' already exists");
             }
@@ -89,7 +89,7 @@ public final class Accounts {
         String cleanDescription = setDescription ? validDescription(newDescription) : null;
         return store.write(h -> {
             VirtualAccount va = virtualAccount(h, account, name);
-            AccountDao dao = h.attach(AccountDao.class);
+            AccountDao dao = Store.dao(h, AccountDao.class);
             String targetName = cleanName == null ? va.name() : cleanName;
             if (!AccountDao.key(targetName).equals(AccountDao.key(va.name())) && dao.virtualAccount(va.accountId(), targetName).isPresent()) {
                 throw new ClientError.Conflict("name", "a virtual account named '" + targetName + "' already exists");

@@ -44,7 +44,7 @@ public final class Devices {
         return store.read(h -> {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
-            InstanceDao dao = h.attach(InstanceDao.class);
+            InstanceDao dao = Store.dao(h, InstanceDao.class);
             List<ProductInstance> instances = dao.list(va.id(), status, like, now, limit, offset);
             return new Page(dao.count(va.id(), status, like, now), withUsage(h, va, instances, now));
         });
@@ -70,12 +70,12 @@ public final class Devices {
                         "targetVirtualAccount must differ from the instance's virtual account '" + source.name() + "'");
             }
             compliance.move(h, instance, target.id(), now);
-            h.attach(InstanceDao.class).moveTo(target.id(), instance.id());
+            Store.dao(h, InstanceDao.class).moveTo(target.id(), instance.id());
             String message = "Product instance " + instance.udi() + " transferred from '" + source.name() + "' to '"
                     + target.name() + "'";
             Events.record(h, now, EventType.INSTANCE_TRANSFERRED, source, piid, message);
             Events.record(h, now, EventType.INSTANCE_TRANSFERRED, target, piid, message);
-            ProductInstance moved = h.attach(InstanceDao.class).byPiid(piid).orElseThrow();
+            ProductInstance moved = Store.dao(h, InstanceDao.class).byPiid(piid).orElseThrow();
             return withUsage(h, target, List.of(moved), now).get(0);
         });
     }
@@ -93,7 +93,7 @@ public final class Devices {
     }
 
     private static ProductInstance find(Handle h, VirtualAccount va, String piid) {
-        return h.attach(InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+        return Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
                 .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
                         + va.name() + "'"));
     }
@@ -103,7 +103,7 @@ public final class Devices {
             return List.of();
         }
         Map<Long, List<UsageDao.UsageRow>> usage = new LinkedHashMap<>();
-        for (UsageDao.UsageRow row : h.attach(UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
+        for (UsageDao.UsageRow row : Store.dao(h, UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
             usage.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
         }
         return instances.stream()

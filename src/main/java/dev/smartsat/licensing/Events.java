@@ -47,7 +47,7 @@ public final class Events {
         Long vaId = filter.virtualAccount() == null ? null : filter.virtualAccount().id();
         String type = filter.type() == null ? null : filter.type().name();
         return store.read(h -> {
-            EventDao dao = h.attach(EventDao.class);
+            EventDao dao = Store.dao(h, EventDao.class);
             return new Page(dao.count(all, accountId, vaId, type, filter.since()),
                     dao.find(all, accountId, vaId, type, filter.since(), limit, offset));
         });

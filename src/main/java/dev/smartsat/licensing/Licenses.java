@@ -51,7 +51,7 @@ public final class Licenses {
             SmartAccount sa = Accounts.account(h, account);
             List<VirtualAccount> vas = new ArrayList<>();
             if (names.isEmpty()) {
-                vas.addAll(h.attach(AccountDao.class).virtualAccounts(sa.id(), Integer.MAX_VALUE, 0));
+                vas.addAll(Store.dao(h, AccountDao.class).virtualAccounts(sa.id(), Integer.MAX_VALUE, 0));
             } else {
                 for (String name : names) {
                     vas.add(Accounts.virtualAccount(h, account, name));
@@ -73,7 +73,7 @@ public final class Licenses {
         Map<String, long[]> used = usage.of(h, va.id(), now);
         List<LicenseView> views = new ArrayList<>();
         Set<String> pooled = new HashSet<>();
-        for (LicensePool pool : h.attach(LicensePoolDao.class).byVirtualAccount(va.id())) {
+        for (LicensePool pool : Store.dao(h, LicensePoolDao.class).byVirtualAccount(va.id())) {
             long[] u = used.getOrDefault(pool.entitlementTag(), new long[2]);
             views.add(LicenseView.of(va.name(), pool, today, u[0], u[1]));
             pooled.add(pool.entitlementTag());
@@ -104,7 +104,7 @@ public final class Licenses {
         }
         return store.write(h -> {
             VirtualAccount source = Accounts.virtualAccount(h, account, virtualAccount);
-            LicensePoolDao pools = h.attach(LicensePoolDao.class);
+            LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
             Instant now = clock.instant();
             for (int i = 0; i < transfers.size(); i++) {
                 Transfer t = transfers.get(i);

@@ -70,11 +70,11 @@ public final class Registrations {
      */
     public Optional<VerificationKey> verificationKey(String piid, String keyId) {
         return store.read(h -> {
-            ProductInstance instance = h.attach(InstanceDao.class).byPiid(piid).orElseThrow(Registrations::unknown);
+            ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).orElseThrow(Registrations::unknown);
             if (instance.certSerial().equalsIgnoreCase(keyId)) {
                 return Optional.of(new VerificationKey(instance.certPublicKey(), false));
             }
-            return h.attach(RevocationDao.class).find(keyId.toLowerCase(java.util.Locale.ROOT), piid)
+            return Store.dao(h, RevocationDao.class).find(keyId.toLowerCase(java.util.Locale.ROOT), piid)
                     .map(r -> new VerificationKey(r.publicKey(), true));
         });
     }
@@ -82,7 +82,7 @@ public final class Registrations {
     public Registered register(Register r) {
         Instant now = clock.instant();
         // Issue the certificate before taking the write lock: signing is the slow part of a registration.
-        var target = store.read(h -> h.attach(TokenDao.class).byToken(r.token())
+        var target = store.read(h -> Store.dao(h, TokenDao.class).byToken(r.token())
                 .map(t -> names(h, t.virtualAccountId())));
         if (target.isEmpty()) {
             throw new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite");
@@ -92,13 +92,13 @@ public final class Registrations {
         return store.write(h -> {
             String udi = "P:" + r.pid() + ",S:" + r.serial();
             recordNonce(h, "udi:" + udi, r.nonce(), r.requestTime(), now);
-            RegistrationToken token = h.attach(TokenDao.class).byToken(r.token()).orElseThrow(
+            RegistrationToken token = Store.dao(h, TokenDao.class).byToken(r.token()).orElseThrow(
                     () -> new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite"));
             checkUsable(token, now);
-            if (h.attach(TokenDao.class).use(token.id(), now) == 0) {
+            if (Store.dao(h, TokenDao.class).use(token.id(), now) == 0) {
                 throw new DeviceRefusal(Reason.TOKEN_EXHAUSTED, "the registration token has been used its maximum number of times");
             }
-            InstanceDao instances = h.attach(InstanceDao.class);
+            InstanceDao instances = Store.dao(h, InstanceDao.class);
             Optional<ProductInstance> existing = instances.byUdi(r.pid(), r.serial());
             if (existing.isPresent() && !existing.get().registrationLapsed(now) && !r.overwrite()) {
                 throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "a product instance with UDI " + udi
@@ -112,7 +112,7 @@ public final class Registrations {
                     certificate.getSerialNumber().toString(16), publicKey(certificate), issued,
                     issued.plus(REGISTRATION_LIFETIME), null, null, null);
             long id = instances.insert(instance);
-            VirtualAccount va = h.attach(AccountDao.class).virtualAccountById(token.virtualAccountId()).orElseThrow();
+            VirtualAccount va = Store.dao(h, AccountDao.class).virtualAccountById(token.virtualAccountId()).orElseThrow();
             if (existing.isPresent()) {
                 Events.record(h, now, EventType.INSTANCE_REREGISTERED, va, piid, "Product instance " + udi
                         + " re-registered as " + piid + ", replacing " + existing.get().piid());
@@ -132,7 +132,7 @@ public final class Registrations {
             X509Certificate certificate = issue(csr, instance.piid(), names, instance.udiPid(), instance.udiSerial(), now);
             revoke(h, instance, "superseded", now);
             Instant expires = now.plus(REGISTRATION_LIFETIME);
-            h.attach(InstanceDao.class).updateCertificate(certificate.getSerialNumber().toString(16),
+            Store.dao(h, InstanceDao.class).updateCertificate(certificate.getSerialNumber().toString(16),
                     publicKey(certificate), now, expires, hostname, now, instance.id());
             ProductInstance renewed = withCertificate(instance, certificate, now, expires, hostname);
             compliance.extend(h, instance, renewed.liveUntil(), now);
@@ -151,7 +151,7 @@ public final class Registrations {
             Instant deadline = now.plus(AUTHORIZATION_LIFETIME);
             Instant liveUntil = deadline.isBefore(instance.registrationExpiresAt()) ? deadline : instance.registrationExpiresAt();
             Compliance.Authorization result = compliance.authorize(h, instance, entitlements, liveUntil, now);
-            h.attach(InstanceDao.class).updateAuthorization(now, deadline, result.status(), now, instance.id());
+            Store.dao(h, InstanceDao.class).updateAuthorization(now, deadline, result.status(), now, instance.id());
             String before = instance.lastAuthAt() == null ? null : instance.authorizationStatus(now);
             if (!result.status().equals(before)) {
                 Events.record(h, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, va(h, instance), instance.piid(),
@@ -180,14 +180,14 @@ public final class Registrations {
             Instant now = clock.instant();
             ProductInstance instance = current(h, s);
             recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
-            h.attach(InstanceDao.class).touch(now, instance.id());
+            Store.dao(h, InstanceDao.class).touch(now, instance.id());
             return now;
         });
     }
 
     /** Forgets nonces that can no longer pass the timestamp check. */
     public int purgeNonces() {
-        return store.write(h -> h.attach(NonceDao.class).purge(clock.instant()));
+        return store.write(h -> Store.dao(h, NonceDao.class).purge(clock.instant()));
     }
 
     /** Releases an instance's licenses, revokes its certificate and deletes it; returns what it held. */
@@ -195,7 +195,7 @@ public final class Registrations {
                                                Compliance compliance) {
         List<Compliance.Entitlement> released = compliance.release(h, instance, now);
         revoke(h, instance, reason, now);
-        h.attach(InstanceDao.class).delete(instance.id());
+        Store.dao(h, InstanceDao.class).delete(instance.id());
         return released;
     }
 
@@ -204,12 +204,12 @@ public final class Registrations {
     }
 
     static void revoke(Handle h, ProductInstance instance, String reason, Instant now) {
-        h.attach(RevocationDao.class).insert(instance.certSerial(), instance.piid(), instance.certPublicKey(), now, reason);
+        Store.dao(h, RevocationDao.class).insert(instance.certSerial(), instance.piid(), instance.certPublicKey(), now, reason);
     }
 
     /** The instance a signed request comes from, still holding the certificate the request was verified with. */
     private static ProductInstance current(Handle h, Signed s) {
-        ProductInstance instance = h.attach(InstanceDao.class).byPiid(s.piid()).orElseThrow(Registrations::unknown);
+        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(s.piid()).orElseThrow(Registrations::unknown);
         if (!instance.certSerial().equalsIgnoreCase(s.keyId())) {
             throw new DeviceRefusal(Reason.CERT_REVOKED, "the request is signed with an ID certificate that has been"
                     + " replaced; sign with the current certificate");
@@ -230,7 +230,7 @@ public final class Registrations {
 
     static void recordNonce(Handle h, String scope, String nonce, Instant requestTime, Instant now) {
         Instant later = requestTime.isAfter(now) ? requestTime : now;
-        if (h.attach(NonceDao.class).record(scope, nonce, later.plus(NONCE_MEMORY)) == 0) {
+        if (Store.dao(h, NonceDao.class).record(scope, nonce, later.plus(NONCE_MEMORY)) == 0) {
             throw new DeviceRefusal(Reason.REPLAYED_NONCE, "this nonce has been used already; send each request with a new nonce");
         }
     }
@@ -257,13 +257,13 @@ public final class Registrations {
 
     /** {smart account name, virtual account name} of a virtual account id. */
     private static String[] names(Handle h, long virtualAccountId) {
-        AccountDao dao = h.attach(AccountDao.class);
+        AccountDao dao = Store.dao(h, AccountDao.class);
         VirtualAccount va = dao.virtualAccountById(virtualAccountId).orElseThrow();
         return new String[] {dao.accountById(va.accountId()).orElseThrow().name(), va.name()};
     }
 
     private static VirtualAccount va(Handle h, ProductInstance instance) {
-        return h.attach(AccountDao.class).virtualAccountById(instance.virtualAccountId()).orElseThrow();
+        return Store.dao(h, AccountDao.class).virtualAccountById(instance.virtualAccountId()).orElseThrow();
     }
 
     static String publicKey(X509Certificate certificate) {

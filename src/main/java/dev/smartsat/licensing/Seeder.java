@@ -25,13 +25,13 @@ public final class Seeder {
             return false;
         }
         return store.write(h -> {
-            AccountDao accounts = h.attach(AccountDao.class);
+            AccountDao accounts = Store.dao(h, AccountDao.class);
             if (accounts.countAccounts() > 0) {
                 return false;
             }
             Instant now = clock.instant();
             long accountId = accounts.insertAccount(seed.account().name(), seed.account().domain(), now);
-            LicensePoolDao pools = h.attach(LicensePoolDao.class);
+            LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
             for (Settings.SeedVirtualAccount va : seed.virtualAccounts()) {
                 long vaId = accounts.insertVirtualAccount(accountId, va.name(), AccountDao.key(va.name()), va.description(),
                         va.isDefault(), now);

@@ -35,7 +35,7 @@ public final class Tokens {
     public Page list(String account, String virtualAccount, int limit, int offset) {
         return store.read(h -> {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            TokenDao dao = h.attach(TokenDao.class);
+            TokenDao dao = Store.dao(h, TokenDao.class);
             return new Page(dao.count(va.id()), dao.list(va.id(), limit, offset), clock.instant());
         });
     }
@@ -58,7 +58,7 @@ public final class Tokens {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
             Instant expires = now.plus(Duration.ofDays(days));
-            long id = h.attach(TokenDao.class).insert(va.id(), value, description, now, expires, exportControlled, maxUses);
+            long id = Store.dao(h, TokenDao.class).insert(va.id(), value, description, now, expires, exportControlled, maxUses);
             Events.record(h, now, EventType.TOKEN_CREATED, va, null, "Registration token created"
                     + (description == null || description.isBlank() ? "" : " ('" + description + "')")
                     + ", expires " + expires + (maxUses == null ? "" : ", at most " + maxUses + " uses"));
@@ -74,7 +74,7 @@ public final class Tokens {
                 return t;
             }
             Instant now = clock.instant();
-            h.attach(TokenDao.class).revoke(now, t.id());
+            Store.dao(h, TokenDao.class).revoke(now, t.id());
             Events.record(h, now, EventType.TOKEN_REVOKED, va, null, "Registration token " + abbreviate(token) + " revoked");
             return new RegistrationToken(t.id(), t.virtualAccountId(), t.token(), t.description(), t.createdAt(),
                     t.expiresAt(), t.exportControlled(), t.maxUses(), t.uses(), now);
@@ -85,7 +85,7 @@ public final class Tokens {
         store.write(h -> {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             RegistrationToken t = find(h, va, token);
-            h.attach(TokenDao.class).delete(t.id());
+            Store.dao(h, TokenDao.class).delete(t.id());
             Events.record(h, clock.instant(), EventType.TOKEN_REMOVED, va, null,
                     "Registration token " + abbreviate(token) + " removed");
             return null;
@@ -97,7 +97,7 @@ public final class Tokens {
     }
 
     private static RegistrationToken find(Handle h, VirtualAccount va, String token) {
-        return h.attach(TokenDao.class).byToken(token)
+        return Store.dao(h, TokenDao.class).byToken(token)
                 .filter(t -> t.virtualAccountId() == va.id())
                 .orElseThrow(() -> new ClientError.NotFound(
                         "no registration token " + abbreviate(token) + " in virtual account '" + va.name() + "'"));

@@ -21,7 +21,9 @@ public final class Crypto {
     public static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
     private static final Provider PROVIDER = register();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // One DRBG per thread: the default NativePRNG serialises every caller on one lock, which capped
+    // concurrent signing and key generation at the speed of one thread.
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Crypto::newRandom);
 
     private Crypto() {
     }
@@ -42,16 +44,24 @@ public final class Crypto {
         return PROVIDER;
     }
 
-    /** The process-wide strong random source (SecureRandom is thread-safe). */
+    /** This thread's strong random source. */
     public static SecureRandom random() {
-        return RANDOM;
+        return RANDOM.get();
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
     }
 
     /** A fresh ECDSA P-256 key pair. */
     public static KeyPair generateP256KeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", PROVIDER);
-            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            generator.initialize(new ECGenParameterSpec("secp256r1"), random());
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate an EC P-256 key pair", e);
@@ -63,7 +73,7 @@ public final class Crypto {
      * length (24 hex digits) and well over the 64 bits of entropy the CA/Browser Forum asks for.
      */
     public static BigInteger randomSerial() {
-        return new BigInteger(96, RANDOM).setBit(95);
+        return new BigInteger(96, random()).setBit(95);
     }
 
     /** Whether a public key is EC on the named curve P-256 (secp256r1 / prime256v1). */

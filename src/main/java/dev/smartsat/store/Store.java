@@ -1,45 +1,47 @@
 package dev.smartsat.store;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
- * The SQLite store: one writer connection whose transactions begin IMMEDIATE (so a transaction that
- * reads and then writes never fails with SQLITE_BUSY mid-way), and a small pool of reader
- * connections that see WAL snapshots while the writer works.
+ * The SQLite store: one writer connection, driven by one thread that commits queued writes together
+ * ({@link GroupCommitWriter}), whose transactions begin IMMEDIATE (so a transaction that reads and
+ * then writes never fails with SQLITE_BUSY mid-way); and a small pool of reader connections that see
+ * WAL snapshots while the writer works. Every connection keeps one long-lived Jdbi handle, so the
+ * DAOs attached to it are attached once, not on every call.
  */
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
 
-    private final Connection writerConnection;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    private final Jdbi writer;
-    private final Jdbi reader;
+    private final List<Handle> handles = new ArrayList<>();
+    private final BlockingQueue<Handle> readers = new ArrayBlockingQueue<>(READERS);
+    private final GroupCommitWriter writer;
 
     private Store(String url, int busyTimeoutMs) throws SQLException {
-        writerConnection = open(url, busyTimeoutMs, true);
+        Handle writerHandle = handle(url, busyTimeoutMs, true);
         for (int i = 0; i < READERS; i++) {
-            readers.add(open(url, busyTimeoutMs, false));
+            readers.add(handle(url, busyTimeoutMs, false));
         }
-        writer = configure(Jdbi.create(new SharedConnectionFactory(writerConnection)));
-        reader = configure(Jdbi.create(new PooledConnectionFactory(readers)));
+        writer = new GroupCommitWriter(writerHandle);
     }
 
     /** Opens the database at {@code url}, creating its directory and running pending migrations. */
@@ -55,7 +57,7 @@ public final class Store implements AutoCloseable {
             }
             migrate(url, busyTimeoutMs);
             return new Store(url, busyTimeoutMs);
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open the database " + url + ": " + e.getMessage(), e);
         }
     }
@@ -77,6 +79,8 @@ public final class Store implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(busyTimeoutMs);
+        // 64 MiB of page cache for the writer, 16 MiB per reader: 100,000 instances stay in memory.
+        config.setCacheSize(writer ? -65536 : -16384);
         if (writer) {
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         }
@@ -85,85 +89,72 @@ public final class Store implements AutoCloseable {
         return ds;
     }
 
-    private static Connection open(String url, int busyTimeoutMs, boolean writer) throws SQLException {
-        return dataSource(url, busyTimeoutMs, writer).getConnection();
-    }
-
-    private static Jdbi configure(Jdbi jdbi) {
+    private Handle handle(String url, int busyTimeoutMs, boolean writer) throws SQLException {
+        Jdbi jdbi = Jdbi.create(dataSource(url, busyTimeoutMs, writer).getConnection());
         jdbi.installPlugin(new SqlObjectPlugin());
         TimeColumns.register(jdbi);
-        return jdbi;
+        Handle handle = jdbi.open();
+        handles.add(handle);
+        return handle;
     }
 
-    /** Runs {@code work} in one IMMEDIATE transaction on the writer connection: all of it or none. */
-    public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
-        writeLock.lock();
-        try {
-            return writer.inTransaction(work::withHandle);
-        } finally {
-            writeLock.unlock();
+    /** The DAOs attached to one handle, per thread: attaching copies Jdbi's configuration, so do it once. */
+    private record Attached(Handle handle, Map<Class<?>, Object> daos) {}
+
+    private static final ThreadLocal<Attached> ATTACHED = new ThreadLocal<>();
+    private static final Map<Handle, Map<Class<?>, Object>> DAOS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The DAO of an aggregate on this handle, attached once per handle. */
+    public static <T> T dao(Handle h, Class<T> type) {
+        Attached attached = ATTACHED.get();
+        if (attached == null || attached.handle() != h) {
+            attached = new Attached(h, DAOS.computeIfAbsent(h, k -> new HashMap<>()));
+            ATTACHED.set(attached);
         }
+        return type.cast(attached.daos().computeIfAbsent(type, h::attach));
+    }
+
+    /**
+     * Runs {@code work} on the writer connection, all of it or none, and returns once it is committed.
+     * Writes are serialised: {@code work} sees every earlier write and no concurrent one.
+     */
+    public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
+        return writer.write(work);
     }
 
     /** Runs {@code work} on a reader connection, inside one transaction so it sees one snapshot. */
     public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
-        return reader.inTransaction(work::withHandle);
+        Handle h = borrow();
+        try {
+            return h.inTransaction(work);
+        } finally {
+            readers.add(h);
+        }
+    }
+
+    private Handle borrow() {
+        try {
+            Handle h = readers.poll(30, TimeUnit.SECONDS);
+            if (h == null) {
+                throw new IllegalStateException("no database reader connection became free within 30 s");
+            }
+            return h;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a database connection", e);
+        }
     }
 
     @Override
     public void close() {
-        writeLock.lock();
-        try {
-            closeQuietly(writerConnection);
-            Connection c;
-            while ((c = readers.poll()) != null) {
-                closeQuietly(c);
-            }
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException e) {
-            log.warn("closing a database connection failed: {}", e.getMessage());
-        }
-    }
-
-    /** Hands out the one writer connection; Jdbi's close must not close it. */
-    private record SharedConnectionFactory(Connection connection) implements org.jdbi.v3.core.ConnectionFactory {
-        @Override
-        public Connection openConnection() {
-            return connection;
-        }
-
-        @Override
-        public void closeConnection(Connection toClose) {
-            // kept open for the next write
-        }
-    }
-
-    /** Lends reader connections from a fixed pool and takes them back when Jdbi closes the handle. */
-    private record PooledConnectionFactory(BlockingQueue<Connection> pool) implements org.jdbi.v3.core.ConnectionFactory {
-        @Override
-        public Connection openConnection() throws SQLException {
+        writer.close();
+        for (Handle h : handles) {
             try {
-                Connection c = pool.poll(30, TimeUnit.SECONDS);
-                if (c == null) {
-                    throw new SQLException("no database reader connection became free within 30 s");
-                }
-                return c;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while waiting for a database connection", e);
+                DAOS.remove(h);
+                h.close();
+            } catch (RuntimeException e) {
+                log.warn("closing a database connection failed: {}", e.getMessage());
             }
-        }
-
-        @Override
-        public void closeConnection(Connection toClose) {
-            pool.offer(toClose);
         }
     }
 }

@@ -47,18 +47,23 @@ public interface UsageDao {
     void moveTo(long virtualAccountId, Instant firstAuthorizedAt, long instanceId);
 
     @SqlQuery("SELECT COALESCE(SUM(count), 0) FROM instance_usage WHERE virtual_account_id = ? AND entitlement_tag = ?"
-            + " AND live_until > ?")
+            + " AND live_until > ? AND status <> 'INVALID_TAG'")
     long sumLive(long virtualAccountId, String tag, Instant now);
 
     @SqlQuery("SELECT MIN(live_until) FROM instance_usage WHERE virtual_account_id = ? AND entitlement_tag = ?"
-            + " AND live_until > ?")
+            + " AND live_until > ? AND status <> 'INVALID_TAG'")
     Optional<Instant> nextLapse(long virtualAccountId, String tag, Instant now);
 
-    /** Live usage of the instances authorized for the tag before this one: the queue ahead of it. */
-    @SqlQuery("SELECT COALESCE(SUM(count), 0) FROM instance_usage WHERE virtual_account_id = ? AND entitlement_tag = ?"
-            + " AND live_until > ? AND (first_authorized_at < ? OR (first_authorized_at = ? AND instance_id < ?))")
-    long sumAhead(long virtualAccountId, String tag, Instant now, Instant firstAuthorizedAt,
-                  Instant sameFirstAuthorizedAt, long instanceId);
+    /**
+     * Live usage of the first {@code rows} instances authorized for the tag before this one: the queue
+     * ahead of it. Every count is at least 1, so with a supply of S only the first S + 1 rows can
+     * decide whether this instance fits; the scan stops there however long the queue is.
+     */
+    @SqlQuery("SELECT COALESCE(SUM(count), 0) FROM (SELECT count FROM instance_usage"
+            + " WHERE virtual_account_id = ? AND entitlement_tag = ? AND live_until > ? AND status <> 'INVALID_TAG'"
+            + " AND (first_authorized_at, instance_id) < (?, ?)"
+            + " ORDER BY first_authorized_at, instance_id LIMIT ?) ahead")
+    long sumAhead(long virtualAccountId, String tag, Instant now, Instant firstAuthorizedAt, long instanceId, long rows);
 
     @SqlQuery("SELECT virtual_account_id, entitlement_tag, in_use, next_lapse_at, computed_at FROM pool_usage"
             + " WHERE virtual_account_id = ? AND entitlement_tag = ?")
