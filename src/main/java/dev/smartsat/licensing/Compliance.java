@@ -1,5 +1,6 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.store.Store;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.UsageDao;
@@ -39,7 +40,7 @@ public final class Compliance implements Licenses.Usage {
      */
     public Authorization authorize(Handle h, ProductInstance instance, Map<String, Long> reported, Instant liveUntil,
                                    Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         long va = instance.virtualAccountId();
         boolean wasLive = instance.liveUntil().isAfter(now);
         Map<String, UsageRow> old = new HashMap<>();
@@ -49,7 +50,9 @@ public final class Compliance implements Licenses.Usage {
         // Tags the instance no longer reports stop counting at once.
         for (UsageRow row : old.values()) {
             if (!reported.containsKey(row.entitlementTag()) || reported.get(row.entitlementTag()) == 0) {
-                adjust(h, va, row.entitlementTag(), wasLive && row.liveUntil().isAfter(now) ? -row.count() : 0, null, now);
+                if (counts(row)) {
+                    adjust(h, va, row.entitlementTag(), wasLive && row.liveUntil().isAfter(now) ? -row.count() : 0, null, now);
+                }
                 usage.delete(instance.id(), row.entitlementTag());
             }
         }
@@ -63,13 +66,22 @@ public final class Compliance implements Licenses.Usage {
                 continue;
             }
             any = true;
+            UsageRow before = old.get(tag);
             if (!knows(h, va, tag)) {
+                // Kept so the device view shows why the instance is out of compliance; counted nowhere.
+                if (before != null && counts(before)) {
+                    adjust(h, va, tag, wasLive && before.liveUntil().isAfter(now) ? -before.count() : 0, null, now);
+                }
+                if (before == null) {
+                    usage.insert(instance.id(), va, tag, count, now, liveUntil, ProductInstance.INVALID_TAG);
+                } else {
+                    usage.update(count, liveUntil, ProductInstance.INVALID_TAG, instance.id(), tag);
+                }
                 rated.add(new Entitlement(tag, count, ProductInstance.INVALID_TAG));
                 allAuthorized = false;
                 continue;
             }
-            UsageRow before = old.get(tag);
-            long counted = before != null && wasLive && before.liveUntil().isAfter(now) ? before.count() : 0;
+            long counted = before != null && counts(before) && wasLive && before.liveUntil().isAfter(now) ? before.count() : 0;
             PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
             Instant first = before == null ? now : before.firstAuthorizedAt();
             boolean authorized = served(h, va, tag, pool.inUse(), count, first, instance.id(), now);
@@ -87,6 +99,11 @@ public final class Compliance implements Licenses.Usage {
         return new Authorization(status, rated);
     }
 
+    /** Rows of invalid tags are shown to administrators but count against no pool. */
+    private static boolean counts(UsageRow row) {
+        return !ProductInstance.INVALID_TAG.equals(row.status());
+    }
+
     /** Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. */
     private boolean served(Handle h, long va, String tag, long inUse, long count, Instant first, long instanceId,
                            Instant now) {
@@ -94,14 +111,17 @@ public final class Compliance implements Licenses.Usage {
         if (inUse <= supply) {
             return true;
         }
-        long ahead = h.attach(UsageDao.class).sumAhead(va, tag, now, first, first, instanceId);
+        if (count > supply) {
+            return false;
+        }
+        long ahead = Store.dao(h, UsageDao.class).sumAhead(va, tag, now, first, instanceId, supply + 1);
         return ahead + count <= supply;
     }
 
     /** What a pool can give to smart usage: its unexpired quantity less what reservations hold. */
     long supply(Handle h, long va, String tag, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long quantity = h.attach(LicensePoolDao.class).pool(va, tag).map(p -> p.effectiveQuantity(today)).orElse(0L);
+        long quantity = Store.dao(h, LicensePoolDao.class).pool(va, tag).map(p -> p.effectiveQuantity(today)).orElse(0L);
         return quantity - reserved(h, va, tag);
     }
 
@@ -111,29 +131,33 @@ public final class Compliance implements Licenses.Usage {
 
     /** A tag is valid when the virtual account holds (or held) a pool of it, or the catalog knows it. */
     private boolean knows(Handle h, long va, String tag) {
-        return catalog.byTag(tag).isPresent() || h.attach(LicensePoolDao.class).pool(va, tag).isPresent();
+        return catalog.byTag(tag).isPresent() || Store.dao(h, LicensePoolDao.class).pool(va, tag).isPresent();
     }
 
     /** Moves the instance's end of counting (a renewal, a registration): its usage may start or stop counting. */
     public void extend(Handle h, ProductInstance instance, Instant liveUntil, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         boolean wasLive = instance.liveUntil().isAfter(now);
         boolean isLive = liveUntil.isAfter(now);
         for (UsageRow row : usage.rows(instance.id())) {
-            long delta = wasLive == isLive ? 0 : isLive ? row.count() : -row.count();
-            adjust(h, row.virtualAccountId(), row.entitlementTag(), delta, liveUntil, now);
+            if (counts(row)) {
+                long delta = wasLive == isLive ? 0 : isLive ? row.count() : -row.count();
+                adjust(h, row.virtualAccountId(), row.entitlementTag(), delta, liveUntil, now);
+            }
         }
         usage.setLiveUntil(liveUntil, instance.id());
     }
 
     /** Releases everything an instance uses (deregistration, removal, overwrite); returns what it held. */
     public List<Entitlement> release(Handle h, ProductInstance instance, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         List<Entitlement> released = new ArrayList<>();
         for (UsageRow row : usage.rows(instance.id())) {
-            adjust(h, row.virtualAccountId(), row.entitlementTag(), row.liveUntil().isAfter(now) ? -row.count() : 0,
-                    null, now);
-            released.add(new Entitlement(row.entitlementTag(), row.count(), row.status()));
+            if (counts(row)) {
+                adjust(h, row.virtualAccountId(), row.entitlementTag(), row.liveUntil().isAfter(now) ? -row.count() : 0,
+                        null, now);
+                released.add(new Entitlement(row.entitlementTag(), row.count(), row.status()));
+            }
         }
         usage.deleteAll(instance.id());
         return released;
@@ -141,11 +165,13 @@ public final class Compliance implements Licenses.Usage {
 
     /** Moves an instance's usage to another virtual account, where it queues behind those already there. */
     public void move(Handle h, ProductInstance instance, long targetVa, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         for (UsageRow row : usage.rows(instance.id())) {
-            long live = row.liveUntil().isAfter(now) ? row.count() : 0;
-            adjust(h, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
-            adjust(h, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
+            if (counts(row)) {
+                long live = row.liveUntil().isAfter(now) ? row.count() : 0;
+                adjust(h, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
+                adjust(h, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
+            }
         }
         usage.moveTo(targetVa, now, instance.id());
     }
@@ -155,7 +181,7 @@ public final class Compliance implements Licenses.Usage {
      * range where it is exact (an instance lapsed, or the clock moved back).
      */
     private PoolUsage adjust(Handle h, long va, String tag, long delta, Instant liveUntil, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         PoolUsage pool = fresh(h, va, tag, now);
         Instant next = liveUntil != null && liveUntil.isBefore(pool.nextLapseAt()) ? liveUntil : pool.nextLapseAt();
         if (delta == 0 && next.equals(pool.nextLapseAt())) {
@@ -168,7 +194,7 @@ public final class Compliance implements Licenses.Usage {
 
     /** The pool's total as of {@code now}, recomputed (and stored) only when the stored one may be stale. */
     private PoolUsage fresh(Handle h, long va, String tag, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         PoolUsage pool = usage.pool(va, tag).orElse(null);
         if (pool != null && isExact(pool, now)) {
             return pool;
@@ -197,7 +223,7 @@ public final class Compliance implements Licenses.Usage {
     /** Live usage per tag of a virtual account, for license views: read only, recomputing stale totals. */
     @Override
     public Map<String, long[]> of(Handle h, long virtualAccountId, Instant now) {
-        UsageDao usage = h.attach(UsageDao.class);
+        UsageDao usage = Store.dao(h, UsageDao.class);
         Map<String, long[]> out = new LinkedHashMap<>();
         for (PoolUsage pool : usage.pools(virtualAccountId)) {
             long inUse = isExact(pool, now) ? pool.inUse() : usage.sumLive(virtualAccountId, pool.entitlementTag(), now);

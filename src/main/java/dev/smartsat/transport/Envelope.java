@@ -21,7 +21,8 @@ import java.util.Base64;
 public record Envelope(String payload, Signature signature) {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** The signature block; {@code certificate} (the signer's PEM) is carried by sync files only. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -92,6 +93,23 @@ public record Envelope(String payload, Signature signature) {
         }
         return new Envelope(payload.asText(), new Signature(text(sig, "algorithm"), text(sig, "key_id"),
                 text(sig, "value"), optionalText(sig, "certificate")));
+    }
+
+    /**
+     * The valid nonce of a body whose envelope could not be read as a whole (say, a broken signature
+     * block), so the MALFORMED answer can still echo it; null when there is none to be had.
+     */
+    public static String nonceOf(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            JsonNode payload = MAPPER.readTree(body).get("payload");
+            return payload != null && payload.isTextual()
+                    ? TransportRequest.validNonce(MAPPER.readTree(payload.asText())) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The payload parsed as a JSON object. */

@@ -35,7 +35,6 @@ public final class TransportHandler {
     private static final Logger log = LoggerFactory.getLogger(TransportHandler.class);
     public static final int MAX_BODY = 64 * 1024;
     static final Duration TIMESTAMP_WINDOW = Duration.ofHours(1);
-    static final int MAX_CSR = 8 * 1024;
 
     private final Registrations registrations;
     private final TransportResponses responses;
@@ -67,8 +66,9 @@ public final class TransportHandler {
 
     public void handle(Context ctx) {
         String nonce = null;
+        byte[] body = null;
         try {
-            byte[] body = read(ctx);
+            body = read(ctx);
             Envelope envelope = Envelope.parse(body);
             JsonNode payload = envelope.payloadJson();
             nonce = TransportRequest.validNonce(payload);
@@ -82,7 +82,7 @@ public final class TransportHandler {
         } catch (Failure f) {
             responses.failed(ctx, f.code, f.getMessage(), nonce, f.data);
         } catch (Envelope.MalformedException | TransportRequest.Malformed e) {
-            responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce, null);
+            responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce != null ? nonce : Envelope.nonceOf(body), null);
         } catch (DeviceRefusal r) {
             responses.failed(ctx, MessageCode.valueOf(r.reason().name()), r.getMessage(), nonce, null);
         } catch (RuntimeException e) {
@@ -91,13 +91,13 @@ public final class TransportHandler {
         }
     }
 
-    private Object dispatch(TransportRequest r, Envelope envelope) throws Failure, TransportRequest.Malformed {
+    private Object dispatch(TransportRequest r, Envelope envelope) throws Failure {
         if (r.type() == MessageType.REGISTER) {
             return register(r, envelope);
         }
         Registrations.Signed signed = verify(r, envelope);
         return switch (r.type()) {
-            case RENEW_ID_CERT -> renewed(registrations.renew(signed, csr(r), r.optionalString("hostname", 255)));
+            case RENEW_ID_CERT -> renewed(registrations.renew(signed, r.csr(), r.hostname()));
             case AUTH_REQUEST -> authorized(registrations.authorize(signed, r.entitlements()));
             case DEREGISTER -> Map.of("released", registrations.deregister(signed).stream()
                     .map(e -> Map.of("tag", e.tag(), "count", e.count())).toList());
@@ -106,18 +106,14 @@ public final class TransportHandler {
         };
     }
 
-    private Object register(TransportRequest r, Envelope envelope) throws Failure, TransportRequest.Malformed {
-        String token = r.requiredString("id_token", 500);
-        PKCS10CertificationRequest csr = csr(r);
-        String softwareTag = r.optionalString("software_tag_identifier", 300);
-        String hostname = r.optionalString("hostname", 255);
-        boolean overwrite = r.optionalBoolean("overwrite");
-        if (!"csr".equals(envelope.signature().keyId()) || !envelope.verify(csrKey(csr))) {
+    private Object register(TransportRequest r, Envelope envelope) throws Failure {
+        if (!"csr".equals(envelope.signature().keyId()) || !envelope.verify(csrKey(r.csr()))) {
             throw new Failure(MessageCode.BAD_SIGNATURE,
                     "a REGISTER must be signed with the CSR's private key, with key_id \"csr\"");
         }
-        Registrations.Registered done = registrations.register(new Registrations.Register(token, r.udiPid(),
-                r.udiSerial(), r.udiUuid(), hostname, softwareTag, overwrite, csr, r.nonce(), r.timestamp()));
+        Registrations.Registered done = registrations.register(new Registrations.Register(r.idToken(), r.udiPid(),
+                r.udiSerial(), r.udiUuid(), r.hostname(), r.softwareTag(), r.overwrite(), r.csr(), r.nonce(),
+                r.timestamp()));
         ObjectNode data = renewed(done);
         data.put("product_instance_identifier", done.instance().piid());
         data.set("ca_chain", Envelope.MAPPER.valueToTree(responses.caChain()));
@@ -171,15 +167,6 @@ public final class TransportHandler {
             throw new Failure(MessageCode.STALE_TIMESTAMP, "the timestamp " + r.timestamp()
                     + " is more than 1 hour from the server time " + now + "; correct the clock and retry",
                     Map.of("server_time", now.toString()));
-        }
-    }
-
-    private static PKCS10CertificationRequest csr(TransportRequest r) throws TransportRequest.Malformed {
-        String pem = r.requiredString("csr", MAX_CSR);
-        try {
-            return PemFiles.csrFromPem(pem);
-        } catch (RuntimeException e) {
-            throw new TransportRequest.Malformed("csr must be a PEM PKCS#10 certificate request");
         }
     }
 

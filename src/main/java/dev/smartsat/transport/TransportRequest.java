@@ -1,13 +1,19 @@
 package dev.smartsat.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.pki.PemFiles;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-/** A /SmartTransport request payload, checked for shape (SPEC §3); anything off is MALFORMED. */
+/**
+ * A /SmartTransport request payload, checked for shape (SPEC §3) — the common fields and those of its
+ * message type — before anything else is looked at; anything off is MALFORMED. Fields a type does
+ * not carry are null.
+ */
 public record TransportRequest(
         MessageType type,
         Instant timestamp,
@@ -16,13 +22,19 @@ public record TransportRequest(
         String udiSerial,
         String udiUuid,
         String piid,
-        JsonNode payload) {
+        String idToken,
+        PKCS10CertificationRequest csr,
+        String softwareTag,
+        String hostname,
+        boolean overwrite,
+        Map<String, Long> entitlements) {
 
     static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{16,64}");
     static final Pattern PID = Pattern.compile("[A-Za-z0-9._/+-]{1,64}");
     static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final int MAX_ENTITLEMENTS = 200;
     static final long MAX_COUNT = 1_000_000_000L;
+    static final int MAX_CSR = 8 * 1024;
 
     /** A request that is not shaped as SPEC §3 says. */
     public static final class Malformed extends Exception {
@@ -68,7 +80,38 @@ public record TransportRequest(
                 throw new Malformed("product_instance_identifier must be a UUID");
             }
         }
-        return new TransportRequest(type, Instant.ofEpochMilli(ts.asLong()), nonce, pid, serial, uuid, piid, p);
+        String idToken = null;
+        PKCS10CertificationRequest csr = null;
+        String softwareTag = null;
+        String hostname = null;
+        boolean overwrite = false;
+        Map<String, Long> entitlements = null;
+        switch (type) {
+            case REGISTER -> {
+                idToken = requiredString(p, "id_token", 500);
+                csr = csr(p);
+                softwareTag = optionalString(p, "software_tag_identifier", 300);
+                hostname = optionalString(p, "hostname", 255);
+                overwrite = optionalBoolean(p, "overwrite");
+            }
+            case RENEW_ID_CERT -> {
+                csr = csr(p);
+                hostname = optionalString(p, "hostname", 255);
+            }
+            case AUTH_REQUEST -> entitlements = entitlements(p);
+            case DEREGISTER, HELLO -> { }
+        }
+        return new TransportRequest(type, Instant.ofEpochMilli(ts.asLong()), nonce, pid, serial, uuid, piid, idToken,
+                csr, softwareTag, hostname, overwrite, entitlements);
+    }
+
+    private static PKCS10CertificationRequest csr(JsonNode p) throws Malformed {
+        String pem = requiredString(p, "csr", MAX_CSR);
+        try {
+            return PemFiles.csrFromPem(pem);
+        } catch (RuntimeException e) {
+            throw new Malformed("csr must be a PEM PKCS#10 certificate request");
+        }
     }
 
     private static MessageType type(JsonNode p) throws Malformed {
@@ -83,15 +126,7 @@ public record TransportRequest(
         throw new Malformed("message_type must be one of REGISTER, RENEW_ID_CERT, AUTH_REQUEST, DEREGISTER, HELLO");
     }
 
-    public String requiredString(String field, int max) throws Malformed {
-        return requiredString(payload, field, max);
-    }
-
-    public String optionalString(String field, int max) throws Malformed {
-        return optionalString(payload, field, max);
-    }
-
-    public boolean optionalBoolean(String field) throws Malformed {
+    private static boolean optionalBoolean(JsonNode payload, String field) throws Malformed {
         JsonNode n = payload.get(field);
         if (n == null || n.isNull()) {
             return false;
@@ -103,7 +138,7 @@ public record TransportRequest(
     }
 
     /** AUTH_REQUEST's entitlements as tag to count; the empty list means none in use. */
-    public Map<String, Long> entitlements() throws Malformed {
+    private static Map<String, Long> entitlements(JsonNode payload) throws Malformed {
         JsonNode list = payload.get("entitlements");
         if (list == null || !list.isArray()) {
             throw new Malformed("entitlements must be a list of {\"tag\", \"count\"} (empty when none are in use)");

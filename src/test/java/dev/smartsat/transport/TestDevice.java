@@ -12,6 +12,8 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.UUID;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
@@ -90,7 +92,9 @@ public final class TestDevice {
 
     public String csr() {
         try {
-            var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + pid + ":" + serial), key.getPublic());
+            // built, not parsed: a product id may hold characters X.500 strings treat specially ('+', '/')
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, pid + ":" + serial).build();
+            var builder = new JcaPKCS10CertificationRequestBuilder(subject, key.getPublic());
             var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.provider()).build(key.getPrivate());
             return PemFiles.toPem(builder.build(signer));
         } catch (Exception e) {
@@ -100,7 +104,7 @@ public final class TestDevice {
 
     /** Sends a payload signed with the device key (key_id "csr" for REGISTER, else the certificate serial). */
     public Answer send(ObjectNode payload) {
-        String keyId = "REGISTER".equals(payload.get("message_type").asText()) ? "csr" : certSerial;
+        String keyId = "REGISTER".equals(payload.path("message_type").asText()) ? "csr" : certSerial;
         return sendSigned(payload.toString(), keyId);
     }
 
