@@ -25,7 +25,8 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with its error handling, for main and for tests that drive it. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalStateException
