@@ -5,19 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.smartsat.pki.PemFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * Reads and writes the device state file. It holds the device's private key, so it exists only with mode 0600:
@@ -32,7 +25,6 @@ public final class StateFile {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private StateFile() {
     }
@@ -67,46 +59,6 @@ public final class StateFile {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the device state", e);
         }
-        Path target = file.toAbsolutePath();
-        Path temp = null;
-        try {
-            Files.createDirectories(target.getParent());
-            temp = createOwnerOnlyTemp(target);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                // The move must not publish a file whose bytes are still only in the page cache.
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the device state " + target, e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the write failure is what the user needs to see
-                }
-            }
-        }
-    }
-
-    private static Path createOwnerOnlyTemp(Path target) throws IOException {
-        Path dir = target.getParent();
-        String prefix = "." + target.getFileName() + ".";
-        if (!Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            return Files.createTempFile(dir, prefix, ".tmp");
-        }
-        Path temp = Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        Files.setPosixFilePermissions(temp, OWNER_ONLY);
-        return temp;
+        PemFiles.writeSecretFile(file, bytes);
     }
 }

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.EventType;
 import dev.smartsat.licensing.Events;
+import dev.smartsat.pki.PemFiles;
 import dev.smartsat.store.ClientDao;
 import dev.smartsat.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -94,18 +92,13 @@ public final class Clients {
     }
 
     private static void writeCredentials(Path file, Credentials credentials) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("client_id", credentials.clientId());
+        body.put("client_secret", credentials.clientSecret());
         try {
-            Map<String, String> body = new LinkedHashMap<>();
-            body.put("client_id", credentials.clientId());
-            body.put("client_secret", credentials.clientSecret());
-            byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".admin-credentials", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, json);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PemFiles.writeSecretFile(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot encode the credentials", e);
         }
     }
 

@@ -6,6 +6,9 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -231,13 +234,34 @@ public final class PemFiles {
         writeAtomically(file, toPem(key), true);
     }
 
+    /**
+     * Writes any secret (a key, credentials, a device state) into a file that has mode 0600 from its
+     * first byte: a temporary owner-only file in the same directory, flushed to disk, then moved over
+     * the target, so readers see the old file or the new one and never a part.
+     */
+    public static void writeSecretFile(Path file, byte[] bytes) {
+        writeAtomically(file, bytes, true);
+    }
+
     private static void writeAtomically(Path file, String text, boolean secret) {
+        writeAtomically(file, text.getBytes(StandardCharsets.US_ASCII), secret);
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes, boolean secret) {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path temp = null;
         try {
+            Files.createDirectories(dir);
             temp = createTemp(dir, target.getFileName().toString(), secret);
-            Files.writeString(temp, text, StandardCharsets.US_ASCII);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                // The move must not publish a file whose bytes are still only in the page cache.
+                channel.force(true);
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
