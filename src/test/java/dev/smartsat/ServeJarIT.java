@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's promise, run as a user runs it: {@code java -jar target/smartsat.jar serve} with no
  * arguments, in an empty directory, answers /health on https://localhost:8443 trusted by certs/ca.pem,
- * and the generated PKI passes openssl verify.
+ * the generated PKI passes openssl verify, and the agent's command line registers and authorizes a
+ * device against it.
  */
 class ServeJarIT {
     @TempDir
@@ -52,6 +53,7 @@ class ServeJarIT {
             }
             String tls = openssl("x509", "-in", "certs/tls.pem", "-noout", "-ext", "subjectAltName");
             assertTrue(tls.contains("DNS:localhost") && tls.contains("IP Address:127.0.0.1"), tls);
+            agentRoundTrip(jar);
             String text = Files.readString(log, StandardCharsets.UTF_8);
             String secret = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile())
                     .get("client_secret").asText();
@@ -62,6 +64,49 @@ class ServeJarIT {
                 serve.destroyForcibly();
             }
         }
+    }
+
+    /** The README's agent steps, each a separate `java -jar smartsat.jar agent …` process. */
+    private void agentRoundTrip(Path jar) throws Exception {
+        JsonNode credentials = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile());
+        HttpClient client = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("certs/ca.pem"))).build();
+        String form = "grant_type=client_credentials&client_id=" + credentials.get("client_id").asText()
+                + "&client_secret=" + credentials.get("client_secret").asText();
+        HttpResponse<String> token = client.send(HttpRequest.newBuilder(URI.create("https://localhost:8443/backend/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        String bearer = new ObjectMapper().readTree(token.body()).get("access_token").asText();
+        String va = "https://localhost:8443/backend/api/v1/accounts/Example%20Corp/virtual-accounts/Default";
+        HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(va + "/tokens"))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"description\":\"jar round trip\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String registration = new ObjectMapper().readTree(created.body()).get("tokenInfo").get("token").asText();
+
+        String tag = "regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53";
+        agent(jar, "register", "--url", "https://localhost:8443/SmartTransport", "--token", registration,
+                "--pid", "C9300-24UX", "--serial", "FCW2134L0RN");
+        agent(jar, "authorize", "--entitlement", tag + "=2");
+        String status = agent(jar, "status");
+        assertTrue(status.contains("Registered") && status.contains("Authorized"), status);
+        HttpResponse<String> devices = client.send(HttpRequest.newBuilder(URI.create(va + "/devices"))
+                .header("Authorization", "Bearer " + bearer).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode device = new ObjectMapper().readTree(devices.body()).get("devices").get(0);
+        assertEquals("AUTHORIZED", device.get("authorizationStatus").asText(), devices.body());
+        assertEquals(2, device.get("licenseUsage").get(0).get("quantity").asInt());
+        agent(jar, "deregister");
+    }
+
+    private String agent(Path jar, String... args) throws Exception {
+        String[] command = new String[args.length + 8];
+        String[] head = {"java", "-jar", jar.toString(), "agent", "--state", "device.json", "--ca", "certs/ca.pem"};
+        System.arraycopy(head, 0, command, 0, head.length);
+        System.arraycopy(args, 0, command, head.length, args.length);
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", args) + ": " + out);
+        return out;
     }
 
     private JsonNode waitForHealth(Process serve, Path log) throws Exception {
