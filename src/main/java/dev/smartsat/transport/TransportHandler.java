@@ -40,6 +40,7 @@ public final class TransportHandler {
     private final TransportResponses responses;
     private final Faults faults;
     private final Clock clock;
+    private final VerificationKeys keys = new VerificationKeys();
 
     public TransportHandler(Registrations registrations, TransportResponses responses, Faults faults, Clock clock) {
         this.registrations = registrations;
@@ -148,16 +149,23 @@ public final class TransportHandler {
     /** Instance lookup, then the signature with the certificate the request names. */
     private Registrations.Signed verify(TransportRequest r, Envelope envelope) throws Failure {
         String keyId = envelope.signature().keyId();
+        PublicKey remembered = keys.get(r.piid(), keyId);
+        if (remembered != null && envelope.verify(remembered)) {
+            return new Registrations.Signed(r.piid(), keyId, r.nonce(), r.timestamp());
+        }
+        keys.forget(r.piid(), keyId);
         Registrations.VerificationKey key = registrations.verificationKey(r.piid(), keyId).orElseThrow(
                 () -> new Failure(MessageCode.BAD_SIGNATURE, "key_id " + keyId
                         + " is not the serial of this instance's ID certificate"));
-        if (!envelope.verify(publicKey(key.publicKey()))) {
+        PublicKey publicKey = publicKey(key.publicKey());
+        if (!envelope.verify(publicKey)) {
             throw new Failure(MessageCode.BAD_SIGNATURE, "the signature does not verify with the ID certificate " + keyId);
         }
         if (key.revoked()) {
             throw new Failure(MessageCode.CERT_REVOKED, "ID certificate " + keyId
                     + " has been replaced; sign with the current certificate");
         }
+        keys.put(r.piid(), keyId, publicKey);
         return new Registrations.Signed(r.piid(), keyId, r.nonce(), r.timestamp());
     }
 
