@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -28,10 +32,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
 
 /** The satellite's certificate authority (SPEC §2): its certificates and keys, ID certificates and the CRL. */
 public final class Pki {
@@ -176,22 +177,33 @@ public final class Pki {
                 BigInteger.valueOf(number)));
     }
 
+    /**
+     * The CSR's key is P-256 and its self-signature (SHA256withECDSA, as everything here) verifies. It is
+     * checked through {@link Signatures}, which keeps one prepared copy per key: a REGISTER's envelope was
+     * just verified with this same key, so this second check costs a fraction of the first.
+     */
     private static void requireValidCsr(PKCS10CertificationRequest csr) {
         if (csr == null) {
             throw new IllegalArgumentException("no certificate signing request");
         }
         SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
+        if (!Crypto.isP256(key)) {
+            throw new IllegalArgumentException("the CSR's key must be EC P-256 (prime256v1), not " + describe(key));
+        }
+        if (!X9ObjectIdentifiers.ecdsa_with_SHA256.equals(csr.getSignatureAlgorithm().getAlgorithm())) {
+            throw new IllegalArgumentException("the CSR must be signed with SHA256withECDSA");
+        }
         boolean valid;
         try {
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider()).build(key));
-        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            PublicKey publicKey = KeyFactory.getInstance("EC", Crypto.provider())
+                    .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            byte[] signed = csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
+            valid = Signatures.verify(publicKey, signed, csr.getSignature());
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new IllegalArgumentException("the CSR's signature cannot be checked: " + e.getMessage(), e);
         }
         if (!valid) {
             throw new IllegalArgumentException("the CSR's signature does not verify with the CSR's own public key");
-        }
-        if (!Crypto.isP256(key)) {
-            throw new IllegalArgumentException("the CSR's key must be EC P-256 (prime256v1), not " + describe(key));
         }
     }
 
