@@ -127,9 +127,15 @@ public final class TestSatellite implements AutoCloseable {
     }
 
     public Response send(String method, String path, String token, String contentType, HttpRequest.BodyPublisher body) {
+        return sendWithAuthorization(method, path, token == null ? null : "Bearer " + token, contentType, body);
+    }
+
+    /** A request with exactly the Authorization header given (none when null), to send forged ones too. */
+    public Response sendWithAuthorization(String method, String path, String authorization, String contentType,
+                                          HttpRequest.BodyPublisher body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).method(method, body);
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         if (contentType != null) {
             b.header("Content-Type", contentType);

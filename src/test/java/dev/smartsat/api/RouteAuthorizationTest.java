@@ -16,11 +16,7 @@ import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -384,7 +380,6 @@ class RouteAuthorizationTest {
     /** A running satellite with the fixtures the rows need: role tokens, a registration token, a victim client. */
     static final class Sat implements AutoCloseable {
         final TestSatellite sat;
-        final HttpClient http;
         final String adminId;
         final String adminSecret;
         final Map<String, String> roleTokens = new LinkedHashMap<>();
@@ -398,8 +393,6 @@ class RouteAuthorizationTest {
 
         private Sat(TestSatellite sat) {
             this.sat = sat;
-            this.http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")))
-                    .connectTimeout(Duration.ofSeconds(10)).build();
             this.adminId = sat.adminCredentials().get("client_id");
             this.adminSecret = sat.adminCredentials().get("client_secret");
             roleTokens.put("admin", sat.adminToken());
@@ -474,24 +467,8 @@ class RouteAuthorizationTest {
 
         /** A request with exactly the Authorization header given (none when null); a body is sent as JSON. */
         Response send(String method, String path, String authorization, String body) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(sat.uri(path)).timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
-            if (authorization != null) {
-                b.header("Authorization", authorization);
-            }
-            if (body != null) {
-                b.header("Content-Type", "application/json");
-            }
-            try {
-                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                return new Response(r.statusCode(), r.body(), r.headers());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return sat.sendWithAuthorization(method, path, authorization, body == null ? null : "application/json",
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         }
 
         /** The registration token's status as listed, or "MISSING". */
