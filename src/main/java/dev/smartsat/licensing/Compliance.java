@@ -73,7 +73,7 @@ public final class Compliance implements Licenses.Usage {
                     adjust(h, va, tag, wasLive && before.liveUntil().isAfter(now) ? -before.count() : 0, null, now);
                 }
                 if (before == null) {
-                    usage.insert(instance.id(), va, tag, count, now, liveUntil, ProductInstance.INVALID_TAG);
+                    usage.insert(instance.id(), va, tag, count, now, liveUntil, ProductInstance.INVALID_TAG, 0);
                 } else {
                     usage.update(count, liveUntil, ProductInstance.INVALID_TAG, instance.id(), tag);
                 }
@@ -83,11 +83,16 @@ public final class Compliance implements Licenses.Usage {
             }
             long counted = before != null && counts(before) && wasLive && before.liveUntil().isAfter(now) ? before.count() : 0;
             PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
-            Instant first = before == null ? now : before.firstAuthorizedAt();
-            boolean authorized = served(h, va, tag, pool.inUse(), count, first, instance.id(), now);
+            boolean queued = before != null && counts(before);
+            long position = queued ? before.queuePosition() : usage.nextQueuePosition(va, tag);
+            boolean authorized = served(h, va, tag, pool.inUse(), count, position, now);
             String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
             if (before == null) {
-                usage.insert(instance.id(), va, tag, count, first, liveUntil, status);
+                usage.insert(instance.id(), va, tag, count, now, liveUntil, status, position);
+            } else if (!queued) {
+                // a tag that was invalid and now is known joins the back of the queue
+                usage.moveRow(va, now, position, instance.id(), tag);
+                usage.update(count, liveUntil, status, instance.id(), tag);
             } else {
                 usage.update(count, liveUntil, status, instance.id(), tag);
             }
@@ -105,8 +110,7 @@ public final class Compliance implements Licenses.Usage {
     }
 
     /** Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. */
-    private boolean served(Handle h, long va, String tag, long inUse, long count, Instant first, long instanceId,
-                           Instant now) {
+    private boolean served(Handle h, long va, String tag, long inUse, long count, long queuePosition, Instant now) {
         long supply = supply(h, va, tag, now);
         if (inUse <= supply) {
             return true;
@@ -114,7 +118,7 @@ public final class Compliance implements Licenses.Usage {
         if (count > supply) {
             return false;
         }
-        long ahead = Store.dao(h, UsageDao.class).sumAhead(va, tag, now, first, instanceId, supply + 1);
+        long ahead = Store.dao(h, UsageDao.class).sumAhead(va, tag, now, queuePosition, supply + 1);
         return ahead + count <= supply;
     }
 
@@ -172,8 +176,9 @@ public final class Compliance implements Licenses.Usage {
                 adjust(h, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
                 adjust(h, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
             }
+            usage.moveRow(targetVa, now, usage.nextQueuePosition(targetVa, row.entitlementTag()), instance.id(),
+                    row.entitlementTag());
         }
-        usage.moveTo(targetVa, now, instance.id());
     }
 
     /**

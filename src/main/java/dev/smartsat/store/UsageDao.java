@@ -14,12 +14,13 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface UsageDao {
     /** One entitlement an instance reported. */
     record UsageRow(long instanceId, long virtualAccountId, String entitlementTag, long count,
-                    Instant firstAuthorizedAt, Instant liveUntil, String status) {}
+                    Instant firstAuthorizedAt, Instant liveUntil, String status, long queuePosition) {}
 
     /** A pool's live usage total, exact while the clock is in [computedAt, nextLapseAt). */
     record PoolUsage(long virtualAccountId, String entitlementTag, long inUse, Instant nextLapseAt, Instant computedAt) {}
 
-    String ROW = "instance_id, virtual_account_id, entitlement_tag, count, first_authorized_at, live_until, status";
+    String ROW = "instance_id, virtual_account_id, entitlement_tag, count, first_authorized_at, live_until, status,"
+            + " queue_position";
 
     @SqlQuery("SELECT " + ROW + " FROM instance_usage WHERE instance_id = ? ORDER BY entitlement_tag")
     List<UsageRow> rows(long instanceId);
@@ -27,9 +28,9 @@ public interface UsageDao {
     @SqlQuery("SELECT " + ROW + " FROM instance_usage WHERE instance_id IN (<ids>) ORDER BY instance_id, entitlement_tag")
     List<UsageRow> rowsOf(@BindList("ids") List<Long> instanceIds);
 
-    @SqlUpdate("INSERT INTO instance_usage (" + ROW + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
+    @SqlUpdate("INSERT INTO instance_usage (" + ROW + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
     void insert(long instanceId, long virtualAccountId, String tag, long count, Instant firstAuthorizedAt,
-                Instant liveUntil, String status);
+                Instant liveUntil, String status, long queuePosition);
 
     @SqlUpdate("UPDATE instance_usage SET count = ?, live_until = ?, status = ? WHERE instance_id = ? AND entitlement_tag = ?")
     void update(long count, Instant liveUntil, String status, long instanceId, String tag);
@@ -43,9 +44,6 @@ public interface UsageDao {
     @SqlUpdate("UPDATE instance_usage SET live_until = ? WHERE instance_id = ?")
     void setLiveUntil(Instant liveUntil, long instanceId);
 
-    @SqlUpdate("UPDATE instance_usage SET virtual_account_id = ?, first_authorized_at = ? WHERE instance_id = ?")
-    void moveTo(long virtualAccountId, Instant firstAuthorizedAt, long instanceId);
-
     @SqlQuery("SELECT COALESCE(SUM(count), 0) FROM instance_usage WHERE virtual_account_id = ? AND entitlement_tag = ?"
             + " AND live_until > ? AND status <> 'INVALID_TAG'")
     long sumLive(long virtualAccountId, String tag, Instant now);
@@ -55,15 +53,23 @@ public interface UsageDao {
     Optional<Instant> nextLapse(long virtualAccountId, String tag, Instant now);
 
     /**
-     * Live usage of the first {@code rows} instances authorized for the tag before this one: the queue
-     * ahead of it. Every count is at least 1, so with a supply of S only the first S + 1 rows can
-     * decide whether this instance fits; the scan stops there however long the queue is.
+     * Live usage of the first {@code rows} instances queued for the tag before this one. Every count is
+     * at least 1, so with a supply of S only the first S + 1 rows can decide whether this instance fits;
+     * the scan stops there however long the queue is.
      */
     @SqlQuery("SELECT COALESCE(SUM(count), 0) FROM (SELECT count FROM instance_usage"
             + " WHERE virtual_account_id = ? AND entitlement_tag = ? AND live_until > ? AND status <> 'INVALID_TAG'"
-            + " AND (first_authorized_at, instance_id) < (?, ?)"
-            + " ORDER BY first_authorized_at, instance_id LIMIT ?) ahead")
-    long sumAhead(long virtualAccountId, String tag, Instant now, Instant firstAuthorizedAt, long instanceId, long rows);
+            + " AND queue_position < ? ORDER BY queue_position LIMIT ?) ahead")
+    long sumAhead(long virtualAccountId, String tag, Instant now, long queuePosition, long rows);
+
+    /** The next place in a pool's queue; writes are serialised, so it is never handed out twice. */
+    @SqlQuery("SELECT COALESCE(MAX(queue_position), 0) + 1 FROM instance_usage"
+            + " WHERE virtual_account_id = ? AND entitlement_tag = ?")
+    long nextQueuePosition(long virtualAccountId, String tag);
+
+    @SqlUpdate("UPDATE instance_usage SET virtual_account_id = ?, first_authorized_at = ?, queue_position = ?"
+            + " WHERE instance_id = ? AND entitlement_tag = ?")
+    void moveRow(long virtualAccountId, Instant firstAuthorizedAt, long queuePosition, long instanceId, String tag);
 
     @SqlQuery("SELECT virtual_account_id, entitlement_tag, in_use, next_lapse_at, computed_at FROM pool_usage"
             + " WHERE virtual_account_id = ? AND entitlement_tag = ?")

@@ -1,0 +1,7 @@
+-- Overage is served in the order of first authorization. Two instances first authorized within the
+-- same millisecond must still queue in the order the satellite served them, so each usage row takes
+-- the next number of its pool's queue; the time stays for display.
+ALTER TABLE instance_usage ADD COLUMN queue_position BIGINT NOT NULL DEFAULT 0;
+UPDATE instance_usage SET queue_position = first_authorized_at * 1000 + (instance_id % 1000);
+DROP INDEX instance_usage_rank;
+CREATE INDEX instance_usage_queue ON instance_usage (virtual_account_id, entitlement_tag, queue_position);
