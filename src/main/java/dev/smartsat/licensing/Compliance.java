@@ -89,11 +89,11 @@ public final class Compliance implements Licenses.Usage {
             String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
             if (before == null) {
                 usage.insert(instance.id(), va, tag, count, now, liveUntil, status, position);
-            } else if (!queued) {
-                // a tag that was invalid and now is known joins the back of the queue
-                usage.moveRow(va, now, position, instance.id(), tag);
-                usage.update(count, liveUntil, status, instance.id(), tag);
             } else {
+                if (!queued) {
+                    // a tag that was invalid and now is known joins the back of the queue
+                    usage.moveRow(va, now, position, instance.id(), tag);
+                }
                 usage.update(count, liveUntil, status, instance.id(), tag);
             }
             rated.add(new Entitlement(tag, count, status));

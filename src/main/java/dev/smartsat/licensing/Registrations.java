@@ -83,7 +83,7 @@ public final class Registrations {
         Instant now = clock.instant();
         // Issue the certificate before taking the write lock: signing is the slow part of a registration.
         var target = store.read(h -> Store.dao(h, TokenDao.class).byToken(r.token())
-                .map(t -> names(h, t.virtualAccountId())));
+                .map(t -> owner(h, t.virtualAccountId())));
         if (target.isEmpty()) {
             throw new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite");
         }
@@ -105,14 +105,14 @@ public final class Registrations {
                         + " is already registered; register again with overwrite set to true to replace it");
             }
             existing.ifPresent(old -> retire(h, old, "superseded", now));
-            String[] names = names(h, token.virtualAccountId());
+            Owner owner = owner(h, token.virtualAccountId());
             Instant issued = now;
             ProductInstance instance = new ProductInstance(0, piid, token.virtualAccountId(), r.pid(), r.serial(), r.uuid(),
                     r.hostname(), r.softwareTag(), token.exportControlled(), issued, issued,
                     certificate.getSerialNumber().toString(16), publicKey(certificate), issued,
                     issued.plus(REGISTRATION_LIFETIME), null, null, null);
             long id = instances.insert(instance);
-            VirtualAccount va = Store.dao(h, AccountDao.class).virtualAccountById(token.virtualAccountId()).orElseThrow();
+            VirtualAccount va = owner.virtualAccount();
             if (existing.isPresent()) {
                 Events.record(h, now, EventType.INSTANCE_REREGISTERED, va, piid, "Product instance " + udi
                         + " re-registered as " + piid + ", replacing " + existing.get().piid());
@@ -120,7 +120,7 @@ public final class Registrations {
                 Events.record(h, now, EventType.INSTANCE_REGISTERED, va, piid, "Product instance " + udi
                         + " registered" + (r.hostname() == null ? "" : " (" + r.hostname() + ")"));
             }
-            return new Registered(withId(instance, id), certificate, names[0], names[1]);
+            return new Registered(withId(instance, id), certificate, owner.smartAccount(), va.name());
         });
     }
 
@@ -128,8 +128,8 @@ public final class Registrations {
         return store.write(h -> {
             Instant now = clock.instant();
             ProductInstance instance = live(h, s, now);
-            String[] names = names(h, instance.virtualAccountId());
-            X509Certificate certificate = issue(csr, instance.piid(), names, instance.udiPid(), instance.udiSerial(), now);
+            Owner owner = owner(h, instance.virtualAccountId());
+            X509Certificate certificate = issue(csr, instance.piid(), owner, instance.udiPid(), instance.udiSerial(), now);
             revoke(h, instance, "superseded", now);
             Instant expires = now.plus(REGISTRATION_LIFETIME);
             Store.dao(h, InstanceDao.class).updateCertificate(certificate.getSerialNumber().toString(16),
@@ -138,9 +138,9 @@ public final class Registrations {
             compliance.extend(h, instance, renewed.liveUntil(), now);
             String change = Objects.equals(hostname, instance.hostname()) ? ""
                     : "; host name changed from " + instance.hostname() + " to " + hostname;
-            Events.record(h, now, EventType.INSTANCE_RENEWED, va(h, instance), instance.piid(),
+            Events.record(h, now, EventType.INSTANCE_RENEWED, owner.virtualAccount(), instance.piid(),
                     "ID certificate of " + instance.udi() + " renewed" + change);
-            return new Registered(renewed, certificate, names[0], names[1]);
+            return new Registered(renewed, certificate, owner.smartAccount(), owner.virtualAccount().name());
         });
     }
 
@@ -246,20 +246,22 @@ public final class Registrations {
         }
     }
 
-    private X509Certificate issue(PKCS10CertificationRequest csr, String piid, String[] names, String pid, String serial,
+    private X509Certificate issue(PKCS10CertificationRequest csr, String piid, Owner owner, String pid, String serial,
                                   Instant now) {
         try {
-            return pki.issueIdCertificate(csr, piid, names[1], names[0], pid, serial, now);
+            return pki.issueIdCertificate(csr, piid, owner.virtualAccount().name(), owner.smartAccount(), pid, serial, now);
         } catch (IllegalArgumentException e) {
             throw new DeviceRefusal(Reason.MALFORMED, "csr: " + e.getMessage());
         }
     }
 
-    /** {smart account name, virtual account name} of a virtual account id. */
-    private static String[] names(Handle h, long virtualAccountId) {
+    /** Where an instance belongs: its virtual account and the name of that account's smart account. */
+    private record Owner(VirtualAccount virtualAccount, String smartAccount) {}
+
+    private static Owner owner(Handle h, long virtualAccountId) {
         AccountDao dao = Store.dao(h, AccountDao.class);
         VirtualAccount va = dao.virtualAccountById(virtualAccountId).orElseThrow();
-        return new String[] {dao.accountById(va.accountId()).orElseThrow().name(), va.name()};
+        return new Owner(va, dao.accountById(va.accountId()).orElseThrow().name());
     }
 
     private static VirtualAccount va(Handle h, ProductInstance instance) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -98,20 +99,15 @@ public final class Store implements AutoCloseable {
         return handle;
     }
 
-    /** The DAOs attached to one handle, per thread: attaching copies Jdbi's configuration, so do it once. */
-    private record Attached(Handle handle, Map<Class<?>, Object> daos) {}
+    /** The DAOs attached to each open handle: attaching copies Jdbi's configuration, so do it once. */
+    private static final Map<Handle, Map<Class<?>, Object>> DAOS = new ConcurrentHashMap<>();
 
-    private static final ThreadLocal<Attached> ATTACHED = new ThreadLocal<>();
-    private static final Map<Handle, Map<Class<?>, Object>> DAOS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The DAO of an aggregate on this handle, attached once per handle. */
+    /**
+     * The DAO of an aggregate on this handle, attached once per handle. A handle is used by one thread
+     * at a time (the writer's by the writer thread, a reader's while it is borrowed), so its map needs no lock.
+     */
     public static <T> T dao(Handle h, Class<T> type) {
-        Attached attached = ATTACHED.get();
-        if (attached == null || attached.handle() != h) {
-            attached = new Attached(h, DAOS.computeIfAbsent(h, k -> new HashMap<>()));
-            ATTACHED.set(attached);
-        }
-        return type.cast(attached.daos().computeIfAbsent(type, h::attach));
+        return type.cast(DAOS.computeIfAbsent(h, k -> new HashMap<>()).computeIfAbsent(type, h::attach));
     }
 
     /**
