@@ -3,6 +3,7 @@ package dev.smartsat.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.ProductInstance;
+import dev.smartsat.licensing.Reservations;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,19 +24,40 @@ final class DevicesApi {
 
     record Usage(String entitlementTag, long quantity, String status) {}
 
+    /** One reserved tag; {@code pendingQuantity} is null unless an update awaits confirmation. */
+    record ReservedLicense(String entitlementTag, long quantity, Long pendingQuantity) {}
+
+    /**
+     * A reserved instance's reservation: {@code status} RESERVED or PENDING_CONFIRMATION, the request code it
+     * answered, the authorization code in force (with its timestamp) and the update awaiting confirmation.
+     */
+    record ReservationInfo(String status, String reservationCode, String authorizationCode,
+                           Instant authorizationTimestamp, String pendingAuthorizationCode,
+                           List<ReservedLicense> licenses) {
+        static ReservationInfo of(Reservations.Reservation r) {
+            return r == null ? null : new ReservationInfo(r.status(), r.reservationCode(), r.authorizationCode(),
+                    r.timestamp(), r.pendingAuthorizationCode(), r.licenses().stream()
+                    .map(l -> new ReservedLicense(l.entitlementTag(), l.count(), l.pendingCount())).toList());
+        }
+    }
+
     record DeviceInfo(String productInstanceIdentifier, Sudi sudi, String hostName, String softwareTagIdentifier,
                       Instant registrationDate, Instant lastContactDate, String registrationStatus,
                       String authorizationStatus, String exportControlled, List<Usage> licenseUsage,
-                      String virtualAccount, Object reservation) {
+                      String virtualAccount, ReservationInfo reservation) {
         static DeviceInfo of(Devices.Device d) {
             ProductInstance i = d.instance();
             String authorization = i.authorizationStatus(d.now());
             boolean lapsed = ProductInstance.AUTHORIZATION_EXPIRED.equals(authorization);
-            List<Usage> usage = d.usage().stream().map(u -> new Usage(u.entitlementTag(), u.count(),
-                    lapsed ? ProductInstance.AUTHORIZATION_EXPIRED : u.status())).toList();
+            List<Usage> usage = d.reservation() != null
+                    ? d.reservation().licenses().stream().filter(l -> l.count() > 0)
+                            .map(l -> new Usage(l.entitlementTag(), l.count(), ProductInstance.RESERVED)).toList()
+                    : d.usage().stream().map(u -> new Usage(u.entitlementTag(), u.count(),
+                            lapsed ? ProductInstance.AUTHORIZATION_EXPIRED : u.status())).toList();
             return new DeviceInfo(i.piid(), new Sudi(i.udiPid(), i.udiSerial()), i.hostname(), i.softwareTag(),
                     i.registeredAt(), i.lastContactAt(), i.registrationStatus(d.now()), authorization,
-                    i.exportControlled() ? TokensApi.ALLOWED : TokensApi.NOT_ALLOWED, usage, d.virtualAccount(), null);
+                    i.exportControlled() ? TokensApi.ALLOWED : TokensApi.NOT_ALLOWED, usage, d.virtualAccount(),
+                    ReservationInfo.of(d.reservation()));
         }
 
         static final List<String> CSV_HEADER = List.of("productInstanceIdentifier", "udiPid", "udiSerialNumber",

@@ -7,10 +7,13 @@ import dev.smartsat.licensing.Event;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.LicenseView;
 import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.ProductInstance;
 import dev.smartsat.licensing.SmartAccount;
 import dev.smartsat.licensing.VirtualAccount;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +57,9 @@ final class ReportsApi {
             case "licenses" -> licenses(account, va);
             case "events" -> events(sa, va);
             case "devices" -> devices(account, va);
+            case "reservations" -> reservations(account, va);
             default -> throw new ClientError.NotFound("no report named '" + kind
-                    + "'; reports are licenses, devices and events");
+                    + "'; reports are licenses, devices, reservations and events");
         };
         if (format.equals("csv")) {
             String file = sa.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + kind + ".csv";
@@ -85,19 +89,46 @@ final class ReportsApi {
     }
 
     private Table devices(String account, VirtualAccount only) {
+        List<DevicesApi.DeviceInfo> rows = allDevices(account, only, null);
+        return new Table(DevicesApi.DeviceInfo.CSV_HEADER, rows, rows.stream().map(DevicesApi.DeviceInfo::csv).toList());
+    }
+
+    /** One row per reserved tag of each reservation. */
+    record ReservationRow(String virtualAccount, String productInstanceIdentifier, String udiPid,
+                          String udiSerialNumber, String reservationCode, String status, String entitlementTag,
+                          long quantity, Long pendingQuantity, Instant reservedAt) {}
+
+    private Table reservations(String account, VirtualAccount only) {
+        List<ReservationRow> rows = new ArrayList<>();
+        for (DevicesApi.DeviceInfo d : allDevices(account, only, ProductInstance.RESERVED)) {
+            for (DevicesApi.ReservedLicense l : d.reservation().licenses()) {
+                rows.add(new ReservationRow(d.virtualAccount(), d.productInstanceIdentifier(), d.sudi().udiPid(),
+                        d.sudi().udiSerialNumber(), d.reservation().reservationCode(), d.reservation().status(),
+                        l.entitlementTag(), l.quantity(), l.pendingQuantity(), d.registrationDate()));
+            }
+        }
+        return new Table(List.of("virtualAccount", "productInstanceIdentifier", "udiPid", "udiSerialNumber",
+                "reservationCode", "status", "entitlementTag", "quantity", "pendingQuantity", "reservedAt"), rows,
+                rows.stream().map(r -> Arrays.<Object>asList(r.virtualAccount(), r.productInstanceIdentifier(),
+                        r.udiPid(), r.udiSerialNumber(), r.reservationCode(), r.status(), r.entitlementTag(),
+                        r.quantity(), r.pendingQuantity(), r.reservedAt())).toList());
+    }
+
+    /** Every device of one virtual account, or of all of the account's, with a status filter, page by page. */
+    private List<DevicesApi.DeviceInfo> allDevices(String account, VirtualAccount only, String status) {
         List<VirtualAccount> vas = only != null ? List.of(only) : accounts.accounts().stream()
                 .filter(t -> t.account().name().equals(account)).flatMap(t -> t.virtualAccounts().stream()).toList();
-        List<DevicesApi.DeviceInfo> rows = new java.util.ArrayList<>();
+        List<DevicesApi.DeviceInfo> rows = new ArrayList<>();
         for (VirtualAccount va : vas) {
             int offset = 0;
             Devices.Page page;
             do {
-                page = devices.list(account, va.name(), null, null, Paging.MAX_LIMIT, offset);
+                page = devices.list(account, va.name(), status, null, Paging.MAX_LIMIT, offset);
                 page.devices().forEach(d -> rows.add(DevicesApi.DeviceInfo.of(d)));
                 offset += page.devices().size();
             } while (!page.devices().isEmpty() && offset < page.totalRecords());
         }
-        return new Table(DevicesApi.DeviceInfo.CSV_HEADER, rows, rows.stream().map(DevicesApi.DeviceInfo::csv).toList());
+        return rows;
     }
 
     private Table events(SmartAccount sa, VirtualAccount va) {

@@ -11,6 +11,7 @@ import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.Reservations;
 import dev.smartsat.licensing.Tokens;
 import dev.smartsat.sim.Faults;
 import io.javalin.Javalin;
@@ -25,8 +26,8 @@ public final class Routes {
     static final String PRINCIPAL = "smartsat.principal";
 
     /** What the management routes are built from. */
-    public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices, Events events,
-                           Clients clients, SimulatedClock clock, Faults faults, boolean simulationEnabled,
+    public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices,
+                           Reservations reservations, Events events, Clients clients, SimulatedClock clock, Faults faults, boolean simulationEnabled,
                            boolean upstream, long maxBody) {}
 
     private Routes() {}
@@ -37,6 +38,7 @@ public final class Routes {
         var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream());
         var events = new EventsApi(s.events(), s.accounts());
         var devices = new DevicesApi(s.devices(), s.maxBody());
+        var reservations = new ReservationsApi(s.reservations(), devices, s.maxBody());
         var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
         var clients = new ClientsApi(s.clients(), s.maxBody());
         var simulation = new SimulationApi(s.clock(), s.faults(), s.events(), s.simulationEnabled(), s.maxBody());
@@ -66,6 +68,11 @@ public final class Routes {
         app.get(VA + "/devices/{piid}", devices::get, READ);
         app.post(VA + "/devices/{piid}/transfer", devices::transfer, WRITE);
         app.delete(VA + "/devices/{piid}", devices::remove, WRITE);
+
+        app.post(VA + "/reserve-licenses", reservations::reserve, WRITE);
+        app.post(VA + "/devices/{piid}/reservation", reservations::update, WRITE);
+        app.post(VA + "/devices/{piid}/reservation/confirm", reservations::confirm, WRITE);
+        app.post(VA + "/devices/{piid}/remove", reservations::remove, WRITE);
 
         app.get(API + "/accounts/{account}/events", events::accountEvents, READ);
         app.get(API + "/events", events::allEvents, ADMIN);

@@ -3,6 +3,7 @@ package dev.smartsat.licensing;
 import dev.smartsat.store.Store;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.store.LicensePoolDao;
+import dev.smartsat.store.ReservationDao;
 import dev.smartsat.store.UsageDao;
 import dev.smartsat.store.UsageDao.PoolUsage;
 import dev.smartsat.store.UsageDao.UsageRow;
@@ -129,8 +130,9 @@ public final class Compliance implements Licenses.Usage {
         return quantity - reserved(h, va, tag);
     }
 
-    long reserved(Handle h, long va, String tag) {
-        return 0;
+    /** What a virtual account's reservations hold of a tag, pending updates at their larger quantity. */
+    static long reserved(Handle h, long va, String tag) {
+        return Store.dao(h, ReservationDao.class).reserved(va, tag);
     }
 
     /** A tag is valid when the virtual account holds (or held) a pool of it, or the catalog knows it. */
@@ -232,7 +234,10 @@ public final class Compliance implements Licenses.Usage {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (PoolUsage pool : usage.pools(virtualAccountId)) {
             long inUse = isExact(pool, now) ? pool.inUse() : usage.sumLive(virtualAccountId, pool.entitlementTag(), now);
-            out.put(pool.entitlementTag(), new long[] {inUse, reserved(h, virtualAccountId, pool.entitlementTag())});
+            out.put(pool.entitlementTag(), new long[] {inUse, 0});
+        }
+        for (ReservationDao.TagTotal total : Store.dao(h, ReservationDao.class).reservedByTag(virtualAccountId)) {
+            out.computeIfAbsent(total.entitlementTag(), tag -> new long[2])[1] = total.reserved();
         }
         return out;
     }

@@ -17,20 +17,26 @@ import org.jdbi.v3.core.Handle;
 public final class Devices {
     public static final Set<String> STATUSES = Set.of(ProductInstance.REGISTERED, ProductInstance.REGISTRATION_EXPIRED,
             ProductInstance.AUTHORIZED, ProductInstance.OUT_OF_COMPLIANCE, ProductInstance.AUTHORIZATION_EXPIRED,
-            ProductInstance.NO_LICENSES_IN_USE);
+            ProductInstance.NO_LICENSES_IN_USE, ProductInstance.RESERVED);
 
     private final Store store;
     private final Clock clock;
     private final Compliance compliance;
+    private final Reservations reservations;
 
-    public Devices(Store store, Clock clock, Compliance compliance) {
+    public Devices(Store store, Clock clock, Compliance compliance, Reservations reservations) {
         this.store = store;
         this.clock = clock;
         this.compliance = compliance;
+        this.reservations = reservations;
     }
 
-    /** A device with what it last reported, as of {@code now}. */
-    public record Device(ProductInstance instance, String virtualAccount, List<UsageDao.UsageRow> usage, Instant now) {}
+    /**
+     * A device with what it last reported, as of {@code now}; {@code reservation} is null unless it is a
+     * Specific License Reservation.
+     */
+    public record Device(ProductInstance instance, String virtualAccount, List<UsageDao.UsageRow> usage,
+                         Reservations.Reservation reservation, Instant now) {}
 
     /** A page of devices. */
     public record Page(long totalRecords, List<Device> devices) {}
@@ -69,9 +75,13 @@ public final class Devices {
                 throw new ClientError.Unprocessable("targetVirtualAccount",
                         "targetVirtualAccount must differ from the instance's virtual account '" + source.name() + "'");
             }
-            compliance.move(h, instance, target.id(), now);
+            if (instance.reserved()) {
+                reservations.move(h, instance, target, now);
+            } else {
+                compliance.move(h, instance, target.id(), now);
+            }
             Store.dao(h, InstanceDao.class).moveTo(target.id(), instance.id());
-            String message = "Product instance " + instance.udi() + " transferred from '" + source.name() + "' to '"
+            String message = (instance.reserved() ? "Reservation of " : "Product instance ") + instance.udi() + " transferred from '" + source.name() + "' to '"
                     + target.name() + "'";
             Events.record(h, now, EventType.INSTANCE_TRANSFERRED, source, piid, message);
             Events.record(h, now, EventType.INSTANCE_TRANSFERRED, target, piid, message);
@@ -86,6 +96,11 @@ public final class Devices {
             Instant now = clock.instant();
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             ProductInstance instance = find(h, va, piid);
+            if (instance.reserved()) {
+                throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds a Specific"
+                        + " License Reservation; remove it with POST .../devices/" + piid + "/remove and the device's"
+                        + " return code");
+            }
             Registrations.retire(h, instance, "removed", now, compliance);
             Events.record(h, now, EventType.INSTANCE_REMOVED, va, piid, "Product instance " + instance.udi() + " removed");
             return null;
@@ -106,7 +121,8 @@ public final class Devices {
         for (UsageDao.UsageRow row : Store.dao(h, UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
             usage.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
         }
-        return instances.stream()
-                .map(i -> new Device(i, va.name(), usage.getOrDefault(i.id(), List.of()), now)).toList();
+        Map<Long, Reservations.Reservation> reserved = Reservations.of(h, instances);
+        return instances.stream().map(i -> new Device(i, va.name(), usage.getOrDefault(i.id(), List.of()),
+                reserved.get(i.id()), now)).toList();
     }
 }

@@ -21,11 +21,16 @@ public record ProductInstance(
         Instant registrationExpiresAt,
         Instant lastAuthAt,
         Instant authorizationExpiresAt,
-        String authorizationStatus) {
+        String authorizationStatus,
+        String reservationStatus) {
 
     /** The management API's registrationStatus values. */
     public static final String REGISTERED = "REGISTERED";
     public static final String REGISTRATION_EXPIRED = "REGISTRATION_EXPIRED";
+    /** A Specific License Reservation: licensed by a code typed into the device, never in contact. */
+    public static final String RESERVED = "RESERVED";
+    /** A reservation whose update awaits the device's confirmation code. */
+    public static final String PENDING_CONFIRMATION = "PENDING_CONFIRMATION";
 
     /** The authorization statuses of SPEC §3. */
     public static final String AUTHORIZED = "AUTHORIZED";
@@ -42,7 +47,15 @@ public record ProductInstance(
         return !now.isBefore(registrationExpiresAt);
     }
 
+    /** Whether this instance is a Specific License Reservation rather than a smart-licensed device. */
+    public boolean reserved() {
+        return reservationStatus != null;
+    }
+
     public String registrationStatus(Instant now) {
+        if (reserved()) {
+            return RESERVED;
+        }
         return registrationLapsed(now) ? REGISTRATION_EXPIRED : REGISTERED;
     }
 

@@ -70,7 +70,8 @@ public final class Registrations {
      */
     public Optional<VerificationKey> verificationKey(String piid, String keyId) {
         return store.read(h -> {
-            ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).orElseThrow(Registrations::unknown);
+            ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> !i.reserved())
+                    .orElseThrow(Registrations::unknown);
             if (instance.certSerial().equalsIgnoreCase(keyId)) {
                 return Optional.of(new VerificationKey(instance.certPublicKey(), false));
             }
@@ -100,6 +101,10 @@ public final class Registrations {
             }
             InstanceDao instances = Store.dao(h, InstanceDao.class);
             Optional<ProductInstance> existing = instances.byUdi(r.pid(), r.serial());
+            if (existing.isPresent() && existing.get().reserved()) {
+                throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "the product instance with UDI " + udi + " holds a"
+                        + " Specific License Reservation; return the reservation before registering it");
+            }
             if (existing.isPresent() && !existing.get().registrationLapsed(now) && !r.overwrite()) {
                 throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "a product instance with UDI " + udi
                         + " is already registered; register again with overwrite set to true to replace it");
@@ -110,7 +115,7 @@ public final class Registrations {
             ProductInstance instance = new ProductInstance(0, piid, token.virtualAccountId(), r.pid(), r.serial(), r.uuid(),
                     r.hostname(), r.softwareTag(), token.exportControlled(), issued, issued,
                     certificate.getSerialNumber().toString(16), publicKey(certificate), issued,
-                    issued.plus(REGISTRATION_LIFETIME), null, null, null);
+                    issued.plus(REGISTRATION_LIFETIME), null, null, null, null);
             long id = instances.insert(instance);
             VirtualAccount va = owner.virtualAccount();
             if (existing.isPresent()) {
@@ -209,7 +214,8 @@ public final class Registrations {
 
     /** The instance a signed request comes from, still holding the certificate the request was verified with. */
     private static ProductInstance current(Handle h, Signed s) {
-        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(s.piid()).orElseThrow(Registrations::unknown);
+        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(s.piid()).filter(i -> !i.reserved())
+                .orElseThrow(Registrations::unknown);
         if (!instance.certSerial().equalsIgnoreCase(s.keyId())) {
             throw new DeviceRefusal(Reason.CERT_REVOKED, "the request is signed with an ID certificate that has been"
                     + " replaced; sign with the current certificate");
@@ -281,13 +287,14 @@ public final class Registrations {
         return new ProductInstance(id, p.piid(), p.virtualAccountId(), p.udiPid(), p.udiSerial(), p.udiUuid(),
                 p.hostname(), p.softwareTag(), p.exportControlled(), p.registeredAt(), p.lastContactAt(), p.certSerial(),
                 p.certPublicKey(), p.certIssuedAt(), p.registrationExpiresAt(), p.lastAuthAt(),
-                p.authorizationExpiresAt(), p.authorizationStatus());
+                p.authorizationExpiresAt(), p.authorizationStatus(), p.reservationStatus());
     }
 
     private static ProductInstance withCertificate(ProductInstance p, X509Certificate c, Instant issued, Instant expires,
                                                    String hostname) {
         return new ProductInstance(p.id(), p.piid(), p.virtualAccountId(), p.udiPid(), p.udiSerial(), p.udiUuid(),
                 hostname, p.softwareTag(), p.exportControlled(), p.registeredAt(), issued, c.getSerialNumber().toString(16),
-                publicKey(c), issued, expires, p.lastAuthAt(), p.authorizationExpiresAt(), p.authorizationStatus());
+                publicKey(c), issued, expires, p.lastAuthAt(), p.authorizationExpiresAt(), p.authorizationStatus(),
+                p.reservationStatus());
     }
 }

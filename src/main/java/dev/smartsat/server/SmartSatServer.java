@@ -12,6 +12,7 @@ import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.Compliance;
 import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.Registrations;
+import dev.smartsat.licensing.Reservations;
 import dev.smartsat.sim.Faults;
 import dev.smartsat.transport.CrlPublisher;
 import dev.smartsat.transport.TransportHandler;
@@ -71,9 +72,10 @@ public final class SmartSatServer implements AutoCloseable {
             this.registrations = new Registrations(store, clock, pki, compliance);
             this.faults = new Faults(settings.simulation().seed());
             this.crl = new CrlPublisher(store, pki, clock);
+            var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
-                    new Licenses(store, clock, compliance), new Devices(store, clock, compliance),
-                    new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
+                    new Licenses(store, clock, compliance), new Devices(store, clock, compliance, reservations),
+                    reservations, new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
                     settings.isUpstream(), settings.server().maxBodyBytes());
             this.app = createApp(services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {

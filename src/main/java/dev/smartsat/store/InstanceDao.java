@@ -15,7 +15,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface InstanceDao {
     String COLUMNS = "id, piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname, software_tag,"
             + " export_controlled, registered_at, last_contact_at, cert_serial, cert_public_key, cert_issued_at,"
-            + " registration_expires_at, last_auth_at, authorization_expires_at, authorization_status";
+            + " registration_expires_at, last_auth_at, authorization_expires_at, authorization_status,"
+            + " reservation_status";
 
     /**
      * The device list filter: {@code status} is one of the registration or authorization statuses
@@ -25,8 +26,9 @@ public interface InstanceDao {
             + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(COALESCE(hostname, '')) LIKE :q"
             + "      OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)"
             + " AND (:status IS NULL"
-            + "  OR (:status = 'REGISTERED' AND registration_expires_at > :now)"
+            + "  OR (:status = 'REGISTERED' AND registration_expires_at > :now AND reservation_status IS NULL)"
             + "  OR (:status = 'REGISTRATION_EXPIRED' AND registration_expires_at <= :now)"
+            + "  OR (:status = 'RESERVED' AND reservation_status IS NOT NULL)"
             + "  OR (:status = 'AUTHORIZATION_EXPIRED' AND authorization_expires_at <= :now)"
             + "  OR (:status = 'NO_LICENSES_IN_USE' AND (authorization_status IS NULL OR authorization_status = :status)"
             + "      AND (authorization_expires_at IS NULL OR authorization_expires_at > :now))"

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.reservation.RequestCode;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.net.http.HttpRequest;
@@ -105,6 +106,15 @@ class RouteAuthorizationTest {
             row("POST", VA + "/devices/{piid}/transfer", WRITE, "{\"targetVirtualAccount\":\"Lab\"}", 200),
             row("DELETE", VA + "/devices/{piid}", WRITE, null, 204),
 
+            row("POST", VA + "/reserve-licenses", WRITE, "{\"reservationRequests\":[{\"reservationCode\":\"{requestCode}\","
+                    + "\"reservationType\":\"SPECIFIC\",\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":1}]}]}", 200),
+            row("POST", VA + "/devices/{piid}/reservation", WRITE,
+                    "{\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":2}]}", 200),
+            // The confirmation and return codes are the device's, so an allowed caller reaches the checks: a fresh
+            // reservation has no update to confirm (409), and "not-the-code" is not its return code (422).
+            row("POST", VA + "/devices/{piid}/reservation/confirm", WRITE, "{\"confirmationCode\":\"00000000\"}", 409),
+            row("POST", VA + "/devices/{piid}/remove", WRITE, "{\"returnCode\":\"not-the-code\"}", 422),
+
             row("GET", API + "/accounts/{account}/events", READ, null, 200),
             row("GET", API + "/events", ADMIN, null, 200),
             row("GET", API + "/accounts/{account}/reports/{kind}", READ, null, 200),
@@ -117,6 +127,9 @@ class RouteAuthorizationTest {
             row("PUT", API + "/sim/clock", ADMIN, "{\"advance\":\"PT1S\"}", 200),
             row("GET", API + "/sim/faults", ADMIN, null, 200),
             row("POST", API + "/sim/faults", ADMIN, "{}", 200));
+
+    /** Routes whose {piid} is a reserved instance rather than a registered one. */
+    private static final List<String> RESERVATION_ROUTES = List.of("/reservation", "/reservation/confirm", "/remove");
 
     /** The routes that need no bearer token, and so have no row. */
     private static final Set<String> PUBLIC_ROUTES = Set.of("POST /backend/oauth/token");
@@ -152,7 +165,7 @@ class RouteAuthorizationTest {
                 registered.add(h.getHttpMethod() + " " + h.getPath() + " " + h.getRoles());
             }
         })));
-        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, true, false, 1024));
+        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, null, true, false, 1024));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();
@@ -386,6 +399,7 @@ class RouteAuthorizationTest {
         final String registrationToken;
         final String victimClientId;
         final String sharedDevice;
+        final String sharedReservation;
         final String tag;
         final AtomicInteger unique = new AtomicInteger();
 
@@ -405,6 +419,7 @@ class RouteAuthorizationTest {
                     roleTokens.get("admin")).json().get("licenses");
             assertTrue(licenses.size() > 0, "the seed gave Default no licenses");
             this.tag = licenses.get(0).get("entitlementTag").asText();
+            this.sharedReservation = newReservation();
         }
 
         static Sat start(Path dir) {
@@ -448,6 +463,9 @@ class RouteAuthorizationTest {
                         : registrationToken;
                 path = path.replace("{token}", value);
             }
+            if (path.contains("{piid}") && RESERVATION_ROUTES.stream().anyMatch(row.template()::endsWith)) {
+                path = path.replace("{piid}", fresh ? newReservation() : sharedReservation);
+            }
             if (path.contains("{piid}")) {
                 path = path.replace("{piid}", fresh ? newDevice() : sharedDevice);
             }
@@ -462,7 +480,19 @@ class RouteAuthorizationTest {
 
         String body(Row row) {
             return row.body() == null ? null
-                    : row.body().replace("{unique}", String.valueOf(unique.incrementAndGet())).replace("{tag}", tag);
+                    : row.body().replace("{unique}", String.valueOf(unique.incrementAndGet())).replace("{tag}", tag)
+                    .replace("{requestCode}", RequestCode.newFor("C9300-24UX", "RQ" + unique.incrementAndGet()).text());
+        }
+
+        /** A Specific License Reservation of one license in Default; returns its product instance identifier. */
+        String newReservation() {
+            String body = "{\"reservationRequests\":[{\"reservationCode\":\""
+                    + RequestCode.newFor("C9300-24UX", "RS" + unique.incrementAndGet()).text()
+                    + "\",\"licenses\":[{\"entitlementTag\":\"" + tag + "\",\"quantity\":1}]}]}";
+            Response r = send("POST", API + "/accounts/" + ACCOUNT + "/virtual-accounts/Default/reserve-licenses",
+                    "Bearer " + token("admin"), body);
+            assertEquals(200, r.status(), "reserving for a device: " + r);
+            return r.json().get("authorizationCodes").get(0).get("productInstanceIdentifier").asText();
         }
 
         /** A request with exactly the Authorization header given (none when null); a body is sent as JSON. */

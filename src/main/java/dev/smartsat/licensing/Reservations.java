@@ -1,0 +1,418 @@
+package dev.smartsat.licensing;
+
+import dev.smartsat.config.Catalog;
+import dev.smartsat.reservation.AuthorizationCode;
+import dev.smartsat.reservation.InvalidCodeException;
+import dev.smartsat.reservation.RequestCode;
+import dev.smartsat.reservation.ReturnCode;
+import dev.smartsat.store.InstanceDao;
+import dev.smartsat.store.LicensePoolDao;
+import dev.smartsat.store.ReservationDao;
+import dev.smartsat.store.ReservationDao.Codes;
+import dev.smartsat.store.ReservationDao.Held;
+import dev.smartsat.store.Store;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Specific License Reservation on the satellite (SPEC §5): reserving licenses for devices that never talk
+ * to it, updating a reservation against the device's confirmation code, and taking it back against the
+ * device's return code. A reservation never exceeds a pool's balance, and every call is all or nothing.
+ */
+public final class Reservations {
+    public static final String SPECIFIC = "SPECIFIC";
+    public static final String SUCCESS = "SUCCESS";
+    public static final String ERROR = "ERROR";
+    /** Reserved instances never lapse: their expiry instants lie here. */
+    static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+
+    private final Store store;
+    private final Clock clock;
+    private final Catalog catalog;
+    private final Compliance compliance;
+    private final PrivateKey signingKey;
+
+    public Reservations(Store store, Clock clock, Catalog catalog, Compliance compliance, PrivateKey signingKey) {
+        this.store = store;
+        this.clock = clock;
+        this.catalog = catalog;
+        this.compliance = compliance;
+        this.signingKey = signingKey;
+    }
+
+    /** A quantity of one tag to reserve. */
+    public record Line(String entitlementTag, long quantity) {}
+
+    /** One reservation request of a reserve-licenses call. */
+    public record Request(String reservationCode, String reservationType, List<Line> licenses) {}
+
+    /** What became of one request: its authorization code, or why it failed. */
+    public record Outcome(String reservationCode, String productInstanceIdentifier, String udi,
+                          String authorizationCode, String status, String statusMessage) {}
+
+    /** The answer to a reserve-licenses call; {@code httpStatus} 200 when everything was reserved. */
+    public record Result(int httpStatus, List<Outcome> outcomes, String message) {
+        public boolean success() {
+            return httpStatus == 200;
+        }
+    }
+
+    /** An update's new authorization code, awaiting the device's confirmation code. */
+    public record Update(String productInstanceIdentifier, String authorizationCode, String status) {}
+
+    /** A request that passed the checks needing no database, with the problem found, if any, and its status. */
+    private static final class Checked {
+        final Request request;
+        RequestCode code;
+        String problem;
+        int status = 200;
+
+        Checked(Request request) {
+            this.request = request;
+        }
+
+        void fail(int httpStatus, String message) {
+            if (problem == null) {
+                problem = message;
+                status = httpStatus;
+            }
+        }
+    }
+
+    /** Reserves licenses for several devices at once: all of them, or none with each failing request explained. */
+    public Result reserve(String account, String virtualAccount, List<Request> requests) {
+        if (requests.isEmpty()) {
+            throw new ClientError.Unprocessable("reservationRequests",
+                    "reservationRequests must hold at least one reservation request");
+        }
+        List<Checked> checked = requests.stream().map(Reservations::check).toList();
+        return store.write(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            Instant now = clock.instant();
+            Map<String, Long> balance = new HashMap<>();
+            Set<String> udis = new HashSet<>();
+            InstanceDao instances = Store.dao(h, InstanceDao.class);
+            for (Checked c : checked) {
+                if (c.problem != null) {
+                    continue;
+                }
+                if (!udis.add(c.code.udi())) {
+                    c.fail(409, "UDI " + c.code.udi() + " appears twice in this call; reserve for it once");
+                    continue;
+                }
+                Optional<ProductInstance> existing = instances.byUdi(c.code.pid(), c.code.serial());
+                if (existing.isPresent()) {
+                    c.fail(409, existing.get().reserved()
+                            ? "UDI " + c.code.udi() + " already holds a reservation (product instance "
+                                    + existing.get().piid() + "); update that reservation instead"
+                            : "UDI " + c.code.udi() + " is registered for Smart Licensing (product instance "
+                                    + existing.get().piid() + "); deregister or remove it before reserving");
+                    continue;
+                }
+                for (Line line : c.request.licenses()) {
+                    String problem = take(h, va, line.entitlementTag(), line.quantity(), 0, balance, now);
+                    if (problem != null) {
+                        c.fail(422, problem);
+                    }
+                }
+            }
+            List<Checked> failed = checked.stream().filter(c -> c.problem != null).toList();
+            if (!failed.isEmpty()) {
+                int status = failed.stream().anyMatch(c -> c.status == 409) ? 409 : 422;
+                List<Outcome> outcomes = checked.stream().map(c -> new Outcome(c.request.reservationCode(), null,
+                        c.code == null ? null : c.code.udi(), null, ERROR, c.problem != null ? c.problem
+                        : "not reserved: another request of this call failed, and a call reserves all or nothing"))
+                        .toList();
+                return new Result(status, outcomes, failed.size() + " of " + checked.size()
+                        + " reservation requests failed; nothing was reserved: " + failed.get(0).problem);
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Checked c : checked) {
+                outcomes.add(create(h, va, c, now));
+            }
+            return new Result(200, outcomes, "reserved licenses for " + outcomes.size() + " product instance"
+                    + (outcomes.size() == 1 ? "" : "s"));
+        });
+    }
+
+    private Outcome create(Handle h, VirtualAccount va, Checked c, Instant now) {
+        String piid = UUID.randomUUID().toString();
+        long timestamp = now.toEpochMilli();
+        AuthorizationCode code = sign(h, va, piid, timestamp, c.request.licenses(), c.code.udi(), now);
+        ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        long id = reservations.insertInstance(piid, va.id(), c.code.pid(), c.code.serial(), now, NEVER,
+                c.code.text(), code.text(), timestamp);
+        for (Line line : c.request.licenses()) {
+            reservations.insertHeld(id, va.id(), line.entitlementTag(), line.quantity(), null);
+        }
+        Events.record(h, now, EventType.RESERVATION_CREATED, va, piid, "Reserved " + describe(h, va,
+                c.request.licenses()) + " for " + c.code.udi());
+        return new Outcome(c.request.reservationCode(), piid, c.code.udi(), code.text(), SUCCESS,
+                "Reservation created; enter the authorization code on the device");
+    }
+
+    /** The checks of one request that need no database: the code, the type, the lines. */
+    private static Checked check(Request r) {
+        Checked c = new Checked(r);
+        try {
+            c.code = RequestCode.parse(r.reservationCode());
+        } catch (InvalidCodeException e) {
+            c.fail(422, "reservationCode '" + r.reservationCode() + "' is not a valid request code: " + e.getMessage());
+        }
+        if (r.reservationType() != null && !SPECIFIC.equals(r.reservationType())) {
+            c.fail(422, "reservationType must be SPECIFIC, not '" + r.reservationType() + "'");
+        }
+        String problem = checkLines(r.licenses());
+        if (problem != null) {
+            c.fail(422, problem);
+        }
+        return c;
+    }
+
+    private static String checkLines(List<Line> lines) {
+        if (lines.isEmpty()) {
+            return "licenses must name at least one entitlementTag and quantity";
+        }
+        Set<String> tags = new HashSet<>();
+        for (Line line : lines) {
+            if (line.quantity() < 1) {
+                return "quantity of " + line.entitlementTag() + " must be at least 1, not " + line.quantity();
+            }
+            if (!tags.add(line.entitlementTag())) {
+                return "entitlementTag " + line.entitlementTag() + " is listed twice; give its total quantity once";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes {@code more} of a tag out of the virtual account's balance (already lowered by earlier lines of
+     * the same call in {@code taken}); returns why it cannot, or null. {@code already} is what the
+     * reservation being changed holds of the tag now, which is in the pool's reserved total.
+     */
+    private String take(Handle h, VirtualAccount va, String tag, long quantity, long already, Map<String, Long> taken,
+                        Instant now) {
+        Optional<LicensePool> pool = Store.dao(h, LicensePoolDao.class).pool(va.id(), tag);
+        if (pool.isEmpty() && catalog.byTag(tag).isEmpty()) {
+            return "entitlementTag " + tag + " is not a license this satellite knows";
+        }
+        long more = quantity - already;
+        if (more <= 0) {
+            return null;
+        }
+        String name = pool.map(LicensePool::displayName).orElseGet(() -> compliance.displayName(tag));
+        long left = pool.map(p -> p.effectiveQuantity(LocalDate.ofInstant(now, ZoneOffset.UTC))).orElse(0L);
+        long[] used = compliance.of(h, va.id(), now).getOrDefault(tag, new long[2]);
+        long balance = left - used[0] - used[1] - taken.getOrDefault(tag, 0L);
+        if (more > balance) {
+            return "only " + Math.max(balance, 0) + " '" + name + "' licenses are available in virtual account '"
+                    + va.name() + "', not " + more + "; a reservation cannot exceed the pool's balance";
+        }
+        taken.merge(tag, more, Long::sum);
+        return null;
+    }
+
+    /**
+     * Changes a reservation's quantities (the whole new set): a new authorization code with a newer timestamp,
+     * and the reservation PENDING_CONFIRMATION, holding the larger of old and new quantities until confirmed.
+     */
+    public Update update(String account, String virtualAccount, String piid, List<Line> licenses) {
+        String problem = checkLines(licenses);
+        if (problem != null) {
+            throw new ClientError.Unprocessable("licenses", problem);
+        }
+        return store.write(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            Instant now = clock.instant();
+            ProductInstance instance = reservedInstance(h, va, piid);
+            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+            Codes codes = reservations.codes(instance.id()).orElseThrow();
+            Map<String, Held> held = new LinkedHashMap<>();
+            reservations.held(instance.id()).forEach(r -> held.put(r.entitlementTag(), r));
+            Map<String, Long> taken = new HashMap<>();
+            for (Line line : licenses) {
+                Held current = held.get(line.entitlementTag());
+                long inForce = current == null ? 0 : current.count();
+                long holds = current == null ? 0 : current.holds();
+                String refused = take(h, va, line.entitlementTag(), Math.max(inForce, line.quantity()), holds, taken, now);
+                if (refused != null) {
+                    throw new ClientError.Unprocessable("licenses", refused);
+                }
+            }
+            // A previous update still awaiting confirmation is replaced by this one.
+            for (Held r : held.values()) {
+                if (r.count() == 0) {
+                    reservations.deleteHeld(instance.id(), r.entitlementTag());
+                } else {
+                    Long next = licenses.stream().filter(l -> l.entitlementTag().equals(r.entitlementTag()))
+                            .map(Line::quantity).findFirst().orElse(0L);
+                    reservations.setPendingCount(next, instance.id(), r.entitlementTag());
+                }
+            }
+            for (Line line : licenses) {
+                Held r = held.get(line.entitlementTag());
+                if (r == null || r.count() == 0) {
+                    reservations.insertHeld(instance.id(), va.id(), line.entitlementTag(), 0, line.quantity());
+                }
+            }
+            long latest = Math.max(codes.reservationTimestamp() == null ? 0 : codes.reservationTimestamp(),
+                    codes.pendingReservationTimestamp() == null ? 0 : codes.pendingReservationTimestamp());
+            long timestamp = Math.max(now.toEpochMilli(), latest + 1);
+            AuthorizationCode code = sign(h, va, piid, timestamp, licenses, instance.udi(), now);
+            reservations.setPending(code.text(), timestamp, instance.id());
+            Events.record(h, now, EventType.RESERVATION_UPDATED, va, piid, "Reservation of " + instance.udi()
+                    + " updated to " + describe(h, va, licenses) + "; awaiting the device's confirmation code");
+            return new Update(piid, code.text(), ProductInstance.PENDING_CONFIRMATION);
+        });
+    }
+
+    /** Confirms an update with the code the device showed when it installed it; the new quantities take effect. */
+    public void confirm(String account, String virtualAccount, String piid, String confirmationCode) {
+        store.write(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            Instant now = clock.instant();
+            ProductInstance instance = reservedInstance(h, va, piid);
+            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+            Codes codes = reservations.codes(instance.id()).orElseThrow();
+            if (codes.pendingReservationCode() == null) {
+                throw new ClientError.Conflict("the reservation of " + instance.udi()
+                        + " has no update awaiting confirmation");
+            }
+            String expected = AuthorizationCode.parse(codes.pendingReservationCode()).confirmationCode();
+            String typed = confirmationCode.strip().toLowerCase(Locale.ROOT);
+            if (!expected.equals(typed)) {
+                throw new ClientError.Unprocessable("confirmationCode", "confirmationCode '" + confirmationCode
+                        + "' is not the one the device shows after installing the updated authorization code;"
+                        + " install that code on the device and copy the 8 characters it shows");
+            }
+            reservations.confirmCounts(instance.id());
+            reservations.dropEmpty(instance.id());
+            reservations.confirmCodes(now, instance.id());
+            Events.record(h, now, EventType.RESERVATION_CONFIRMED, va, piid, "Reservation update of " + instance.udi()
+                    + " confirmed with code " + expected);
+            return null;
+        });
+    }
+
+    /** Takes a reservation back with the device's return code: its licenses go back to the pool, the instance away. */
+    public void remove(String account, String virtualAccount, String piid, String returnCode) {
+        store.write(h -> {
+            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+            Instant now = clock.instant();
+            ProductInstance instance = reservedInstance(h, va, piid);
+            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+            Codes codes = reservations.codes(instance.id()).orElseThrow();
+            boolean matches = Optional.ofNullable(codes.reservationTimestamp())
+                    .map(t -> ReturnCode.matches(returnCode, piid, instance.udi(), t)).orElse(false)
+                    || Optional.ofNullable(codes.pendingReservationTimestamp())
+                    .map(t -> ReturnCode.matches(returnCode, piid, instance.udi(), t)).orElse(false);
+            if (!matches) {
+                throw new ClientError.Unprocessable("returnCode", "returnCode does not match the reservation of "
+                        + instance.udi() + "; it is the 57-character code the device shows when it returns"
+                        + " the reservation");
+            }
+            List<Held> held = reservations.held(instance.id());
+            Store.dao(h, InstanceDao.class).delete(instance.id());
+            Events.record(h, now, EventType.RESERVATION_RETURNED, va, piid, "Reservation of " + instance.udi()
+                    + " returned; released " + describe(h, va, held.stream()
+                    .map(r -> new Line(r.entitlementTag(), r.holds())).toList()));
+            return null;
+        });
+    }
+
+    /**
+     * Moves a reserved instance to another virtual account of the same smart account, which must have the
+     * balance for everything the reservation holds (409 otherwise).
+     */
+    void move(Handle h, ProductInstance instance, VirtualAccount target, Instant now) {
+        ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        Map<String, Long> taken = new HashMap<>();
+        for (Held r : reservations.held(instance.id())) {
+            String refused = take(h, target, r.entitlementTag(), r.holds(), 0, taken, now);
+            if (refused != null) {
+                throw new ClientError.Conflict("targetVirtualAccount", "cannot move the reservation of "
+                        + instance.udi() + ": " + refused);
+            }
+        }
+        reservations.moveTo(target.id(), instance.id());
+    }
+
+    /** What a reserved instance holds, and its codes, for the device views. */
+    public record Reservation(String status, String reservationCode, String authorizationCode, Instant timestamp,
+                              String pendingAuthorizationCode, List<Held> licenses) {}
+
+    static Map<Long, Reservation> of(Handle h, List<ProductInstance> instances) {
+        List<Long> ids = instances.stream().filter(ProductInstance::reserved).map(ProductInstance::id).toList();
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        ReservationDao dao = Store.dao(h, ReservationDao.class);
+        Map<Long, List<Held>> held = new HashMap<>();
+        dao.heldBy(ids).forEach(r -> held.computeIfAbsent(r.instanceId(), k -> new ArrayList<>()).add(r));
+        Map<Long, Reservation> out = new HashMap<>();
+        for (ProductInstance i : instances) {
+            if (i.reserved()) {
+                Codes c = dao.codes(i.id()).orElseThrow();
+                out.put(i.id(), new Reservation(i.reservationStatus(), c.reservationRequestCode(), c.reservationCode(),
+                        c.reservationTimestamp() == null ? null : Instant.ofEpochMilli(c.reservationTimestamp()),
+                        c.pendingReservationCode(), held.getOrDefault(i.id(), List.of())));
+            }
+        }
+        return out;
+    }
+
+    private static ProductInstance reservedInstance(Handle h, VirtualAccount va, String piid) {
+        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+                .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
+                        + va.name() + "'"));
+        if (!instance.reserved()) {
+            throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds no"
+                    + " Specific License Reservation; it is registered for Smart Licensing");
+        }
+        return instance;
+    }
+
+    private AuthorizationCode sign(Handle h, VirtualAccount va, String piid, long timestamp, List<Line> lines,
+                                   String udi, Instant now) {
+        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        List<AuthorizationCode.Entitlement> entitlements = new ArrayList<>();
+        for (Line line : lines) {
+            Optional<LicensePool> pool = pools.pool(va.id(), line.entitlementTag());
+            String name = pool.map(LicensePool::displayName).orElseGet(() -> compliance.displayName(line.entitlementTag()));
+            String description = catalog.byTag(line.entitlementTag()).map(Catalog.Entitlement::description)
+                    .filter(d -> d != null && !d.isBlank()).orElse(name);
+            String type = pool.map(LicensePool::licenseType).orElse("PERPETUAL");
+            boolean term = "TERM".equals(type);
+            String end = pool.map(LicensePool::endDate).map(LocalDate::toString).orElse("");
+            entitlements.add(new AuthorizationCode.Entitlement(line.entitlementTag(), line.quantity(),
+                    term ? LocalDate.ofInstant(now, ZoneOffset.UTC).toString() : "", term ? end : "", type, name,
+                    description, ""));
+        }
+        return AuthorizationCode.sign(piid, timestamp, entitlements, udi, signingKey);
+    }
+
+    private String describe(Handle h, VirtualAccount va, List<Line> lines) {
+        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        List<String> parts = new ArrayList<>();
+        for (Line line : lines) {
+            String name = pools.pool(va.id(), line.entitlementTag()).map(LicensePool::displayName)
+                    .orElseGet(() -> compliance.displayName(line.entitlementTag()));
+            parts.add(line.quantity() + " × " + name);
+        }
+        return String.join(", ", parts);
+    }
+}
