@@ -17,7 +17,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -29,7 +28,7 @@ import picocli.CommandLine.Spec;
                         + "certificate and its signed answers must chain to."},
         subcommands = {AgentCommand.Register.class, AgentCommand.RenewId.class, AgentCommand.Authorize.class,
                 AgentCommand.Deregister.class, AgentCommand.Status.class, AgentCommand.Hello.class,
-                FleetCommand.class},
+                ReserveCommand.class, FleetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the satellite refused (its message_code and message are printed)",
                 "2:bad usage, or the device cannot do that in its state",
@@ -61,11 +60,18 @@ public final class AgentCommand implements Runnable {
 
     /** What every device subcommand shares: the device of --state, and turning outcomes into output and exit codes. */
     abstract static class DeviceCommand implements Callable<Integer> {
-        @ParentCommand
-        AgentCommand agent;
-
         @Spec
         CommandSpec spec;
+
+        /** The {@code agent} command above this one (directly, or above a group such as {@code reserve}). */
+        AgentCommand agent() {
+            for (CommandSpec s = spec.parent(); s != null; s = s.parent()) {
+                if (s.userObject() instanceof AgentCommand agent) {
+                    return agent;
+                }
+            }
+            throw new IllegalStateException(spec.name() + " must run under `smartsat agent`");
+        }
 
         /** The phrase a failure starts with, e.g. "registration failed". */
         abstract String failure();
@@ -74,6 +80,7 @@ public final class AgentCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AgentCommand agent = agent();
             if (agent.state == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Missing required option: '--state=FILE' (the device's state file)");

@@ -6,6 +6,10 @@ import dev.smartsat.agent.DeviceState.EntitlementStatus;
 import dev.smartsat.agent.DeviceState.Failure;
 import dev.smartsat.agent.DeviceState.Registration;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.reservation.AuthorizationCode;
+import dev.smartsat.reservation.InvalidCodeException;
+import dev.smartsat.reservation.RequestCode;
+import dev.smartsat.reservation.ReturnCode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -89,6 +93,10 @@ public final class Device {
 
     public Answer register(RegisterRequest request) throws TransportException {
         TransportClient.requireTransportUrl(request.url());
+        if (state.reservation() != null) {
+            throw new IllegalStateException("register: the device holds a Specific License Reservation; return it"
+                    + " first with `smartsat agent reserve return`");
+        }
         state.identify(request.pid(), request.serial());
         String tag = request.softwareTag() != null ? request.softwareTag() : Requests.defaultSoftwareTag(request.pid());
         state.configureTransport(request.url().toString(), request.hostname(), tag);
@@ -187,6 +195,96 @@ public final class Device {
             save();
         }
         return answer;
+    }
+
+    // ---- Specific License Reservation (SPEC §5): no network, codes a person carries ----
+
+    /** What installing an authorization code did; {@code confirmationCode} is null for a first installation. */
+    public record Installed(AuthorizationCode code, String confirmationCode) {}
+
+    /**
+     * A reservation request code for this device's UDI; {@code pid} and {@code serial} name the device the first
+     * time (null afterwards keeps the UDI it has).
+     */
+    public String requestReservation(String pid, String serial) {
+        if (state.hasRegistration()) {
+            throw new IllegalStateException("reserve request: the device is registered for Smart Licensing;"
+                    + " deregister it first");
+        }
+        if (pid != null || serial != null) {
+            if (pid == null || serial == null) {
+                throw new IllegalArgumentException("reserve request: give both --pid and --serial");
+            }
+            state.identify(pid, serial);
+        }
+        if (state.identity().pid() == null) {
+            throw new IllegalArgumentException("reserve request: the device has no UDI yet; give --pid and --serial");
+        }
+        String code;
+        try {
+            code = RequestCode.newFor(state.identity().pid(), state.identity().serial()).text();
+        } catch (InvalidCodeException e) {
+            throw new IllegalArgumentException("reserve request: " + e.getMessage());
+        }
+        state.reservationRequested(code);
+        save();
+        return code;
+    }
+
+    /**
+     * Installs an authorization code: its signature must verify with the satellite's signing certificate and its
+     * UDI must be this device's; otherwise nothing is installed. A newer code for the installed reservation is an
+     * update, and the device shows the confirmation code the satellite needs.
+     */
+    public Installed installReservation(String text, X509Certificate signingCertificate) {
+        AuthorizationCode code;
+        try {
+            code = AuthorizationCode.parse(text);
+        } catch (InvalidCodeException e) {
+            throw new IllegalArgumentException("The Reservation Authorization Code is not valid: " + e.getMessage());
+        }
+        if (!code.verify(signingCertificate.getPublicKey())) {
+            throw new IllegalArgumentException("The Reservation Authorization Code signature is not valid: the code was"
+                    + " changed, or it was not made by the satellite whose signing certificate was given");
+        }
+        if (state.identity().pid() == null || !state.identity().udi().equals(code.udi())) {
+            throw new IllegalArgumentException("The Reservation Authorization Code does not match the Reservation"
+                    + " Request Code (the code is for " + code.udi() + ", this device is "
+                    + (state.identity().pid() == null ? "unnamed" : state.identity().udi()) + ")");
+        }
+        if (state.hasRegistration()) {
+            throw new IllegalStateException("reserve install: the device is registered for Smart Licensing;"
+                    + " deregister it first");
+        }
+        DeviceState.InstalledReservation installed = state.reservation();
+        String confirmation = null;
+        if (installed != null) {
+            if (!installed.productInstanceIdentifier().equals(code.piid())) {
+                throw new IllegalStateException("reserve install: the device holds another reservation (product"
+                        + " instance " + installed.productInstanceIdentifier() + "); return it first");
+            }
+            if (code.timestamp() <= installed.timestamp()) {
+                throw new IllegalArgumentException("The Reservation Authorization Code is not newer than the installed"
+                        + " one (timestamp " + code.timestamp() + ", installed " + installed.timestamp() + ")");
+            }
+            confirmation = code.confirmationCode();
+        }
+        state.reservationInstalled(new DeviceState.InstalledReservation(code.piid(), code.timestamp(), code.text(),
+                confirmation, clock.now()));
+        save();
+        return new Installed(code, confirmation);
+    }
+
+    /** Gives the installed reservation back: the return code the satellite needs, and the device forgets it. */
+    public String returnReservation() {
+        DeviceState.InstalledReservation installed = state.reservation();
+        if (installed == null) {
+            throw new IllegalStateException("reserve return: the device holds no reservation");
+        }
+        String code = ReturnCode.of(installed.productInstanceIdentifier(), state.identity().udi(), installed.timestamp());
+        state.forgetReservation();
+        save();
+        return code;
     }
 
     // ---- plumbing ----

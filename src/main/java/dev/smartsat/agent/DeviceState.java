@@ -78,6 +78,17 @@ public final class DeviceState {
         }
     }
 
+    /**
+     * An installed Specific License Reservation: the authorization code as typed in (its text is what the
+     * confirmation and return codes are made from) and, after an update, the confirmation code it showed.
+     */
+    public record InstalledReservation(@JsonProperty("product_instance_identifier") String productInstanceIdentifier,
+                                       @JsonProperty("timestamp") long timestamp,
+                                       @JsonProperty("authorization_code") String authorizationCode,
+                                       @JsonProperty("confirmation_code") String confirmationCode,
+                                       @JsonProperty("installed_at") Instant installedAt) {
+    }
+
     @JsonProperty("format")
     private int format = 1;
     @JsonProperty("identity")
@@ -100,6 +111,10 @@ public final class DeviceState {
     private Authorization authorization;
     @JsonProperty("last_failure")
     private Failure lastFailure;
+    @JsonProperty("reservation_request_code")
+    private String reservationRequestCode;
+    @JsonProperty("reservation")
+    private InstalledReservation reservation;
     @JsonProperty("server_clock_offset_ms")
     private long serverClockOffsetMillis;
 
@@ -187,6 +202,22 @@ public final class DeviceState {
         lastFailure = failure;
     }
 
+    /** The request code the device last showed for a reservation. */
+    public void reservationRequested(String requestCode) {
+        this.reservationRequestCode = requestCode;
+    }
+
+    public void reservationInstalled(InstalledReservation installed) {
+        this.reservation = installed;
+        this.lastFailure = null;
+    }
+
+    /** Returned: the device no longer holds the reservation (nor the request it answered). */
+    public void forgetReservation() {
+        this.reservation = null;
+        this.reservationRequestCode = null;
+    }
+
     public void replaceKey(KeyPair keys) {
         privateKeyPem = PemFiles.toPem(keys.getPrivate());
     }
@@ -241,6 +272,14 @@ public final class DeviceState {
 
     public Authorization authorization() {
         return authorization;
+    }
+
+    public String reservationRequestCode() {
+        return reservationRequestCode;
+    }
+
+    public InstalledReservation reservation() {
+        return reservation;
     }
 
     public Failure lastFailure() {

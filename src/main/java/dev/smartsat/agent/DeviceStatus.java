@@ -3,6 +3,7 @@ package dev.smartsat.agent;
 import dev.smartsat.agent.DeviceState.Authorization;
 import dev.smartsat.agent.DeviceState.Failure;
 import dev.smartsat.agent.DeviceState.Registration;
+import dev.smartsat.reservation.AuthorizationCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ public record DeviceStatus(RegistrationStatus registration,
                            Instant communicationDeadline,
                            Instant evaluationEnds,
                            long evaluationDaysRemaining,
-                           Failure lastFailure) {
+                           Failure lastFailure,
+                           Instant reservationTimestamp,
+                           String confirmationCode) {
     /** How long an unregistered product may run from its first start (the products' documented 90 days). */
     public static final Duration EVALUATION_PERIOD = Duration.ofDays(90);
 
@@ -36,6 +39,7 @@ public record DeviceStatus(RegistrationStatus registration,
     /** The registration status vocabulary of the products' licensing pages. */
     public enum RegistrationStatus {
         REGISTERED("Registered"),
+        RESERVED("Registered – Specific License Reservation"),
         UNREGISTERED("Unregistered"),
         REGISTRATION_EXPIRED("Unregistered – Registration Expired"),
         REGISTRATION_FAILED("Unregistered – Registration Failed");
@@ -76,6 +80,9 @@ public record DeviceStatus(RegistrationStatus registration,
     }
 
     public static DeviceStatus of(DeviceState state, Instant now) {
+        if (state.reservation() != null) {
+            return reserved(state);
+        }
         Registration registration = state.registration();
         RegistrationStatus registrationStatus = registrationStatus(state, now);
         boolean registered = registrationStatus == RegistrationStatus.REGISTERED;
@@ -123,7 +130,22 @@ public record DeviceStatus(RegistrationStatus registration,
                 authorization == null ? null : authorization.communicationDeadline(),
                 registered ? null : evaluationEnds,
                 registered ? 0 : daysLeft,
-                state.lastFailure());
+                state.lastFailure(), null, null);
+    }
+
+    /** A device licensed by an installed reservation: authorized for what it reserved, with no renewals or deadlines. */
+    private static DeviceStatus reserved(DeviceState state) {
+        DeviceState.InstalledReservation installed = state.reservation();
+        List<EntitlementLine> lines = new ArrayList<>();
+        for (AuthorizationCode.Entitlement e : AuthorizationCode.parse(installed.authorizationCode()).entitlements()) {
+            String display = e.displayName().isEmpty() ? e.tag() : e.displayName() + " (" + e.tag() + ")";
+            String until = e.endDate().isEmpty() ? "" : " until " + e.endDate();
+            lines.add(new EntitlementLine(display, (int) e.count(), "Reserved" + until));
+        }
+        return new DeviceStatus(RegistrationStatus.RESERVED, AuthorizationStatus.AUTHORIZED, List.copyOf(lines),
+                NOT_ALLOWED, null, null, installed.productInstanceIdentifier(), state.identity().udi(), null, null, null,
+                null, null, 0, state.lastFailure(), Instant.ofEpochMilli(installed.timestamp()),
+                installed.confirmationCode());
     }
 
     private static RegistrationStatus registrationStatus(DeviceState state, Instant now) {
@@ -178,11 +200,13 @@ public record DeviceStatus(RegistrationStatus registration,
         row(out, "Next authorization attempt", format(nextAuthorizationAttempt));
         row(out, "Communication deadline", format(communicationDeadline));
         row(out, "Evaluation period ends", format(evaluationEnds));
+        row(out, "Reservation authorization code", format(reservationTimestamp));
+        row(out, "Confirmation code", confirmationCode);
         if (lastFailure != null) {
             row(out, "Last failure", format(lastFailure.time()) + " " + lastFailure.operation() + ": "
                     + lastFailure.describe());
         }
-        out.add("License usage");
+        out.add(registration == RegistrationStatus.RESERVED ? "Reserved licenses" : "License usage");
         if (entitlements.isEmpty()) {
             out.add("  (none reported)");
         }

@@ -69,6 +69,17 @@ public final class SatelliteTrust {
         return new SatelliteTrust(root, signing, verifiedCa);
     }
 
+    /**
+     * The satellite's signing certificate from a PEM file a person carried to an air-gapped device, checked as
+     * issued by {@code root} and valid {@code now}: reservation authorization codes are verified with it.
+     */
+    public static X509Certificate signingCertificate(String pem, X509Certificate root, Instant now)
+            throws TransportException {
+        X509Certificate certificate = parse(pem, "signing certificate");
+        requireIssuedBy(certificate, root, now, "the signing certificate");
+        return certificate;
+    }
+
     public ResponseVerifier verifier() {
         return verifier;
     }
