@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.reservation.RequestCode;
 import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -119,6 +120,9 @@ class BadInputTest {
                         "{\"description\":\"lenient\",\"expiresAfterDays\":30,\"exportControlled\":\"Allowed\",\"maxUses\":null}"),
                 new Route("transfer", "POST", DEFAULT + "/licenses/transfer",
                         "{\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":1,\"targetVirtualAccount\":\"Lab\"}]}"),
+                new Route("reserve", "POST", DEFAULT + "/reserve-licenses", "{\"reservationRequests\":[{\"reservationCode\":\""
+                        + RequestCode.newFor("C9300-24UX", "LENIENT1").text() + "\",\"reservationType\":\"SPECIFIC\","
+                        + "\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":1}]}]}"),
                 new Route("search", "POST", SEARCH, "{\"virtualAccounts\":[\"Default\"],\"limit\":10,\"offset\":0}"),
                 new Route("create client", "POST", CLIENTS, "{\"name\":\"lenient client\",\"role\":\"viewer\"}"),
                 new Route("set clock", "PUT", CLOCK, "{\"advance\":\"PT1H\"}"),

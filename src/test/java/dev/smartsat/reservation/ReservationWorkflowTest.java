@@ -231,6 +231,21 @@ class ReservationWorkflowTest {
         assertPool(DEFAULT, DNA_ADVANTAGE, 20, 0, 20);
     }
 
+    @Test
+    void reservedLicensesAreNotThereForSmartDevices() {
+        reservedPiid(LAB, "SLRSHARE", Map.of(NETWORK_ADVANTAGE, 3L));
+        TestDevice smart = new TestDevice(sat, "C9300-24UX", "SMARTSHARE");
+        assertEquals("OK", smart.register(sat.createToken("Lab", "{\"exportControlled\":\"Not Allowed\"}")).status());
+        TestDevice.Answer one = smart.authorize(Map.of(NETWORK_ADVANTAGE, 1L));
+        assertEquals("AUTHORIZED", one.data().get("authorization_status").asText(), one.toString());
+        TestDevice.Answer two = smart.authorize(Map.of(NETWORK_ADVANTAGE, 2L));
+        assertEquals("OUT_OF_COMPLIANCE", two.data().get("authorization_status").asText(), two.toString());
+        assertPool(LAB, NETWORK_ADVANTAGE, 4, 3, -1);
+        // And a reservation can never take what smart devices use: only the balance, which is now below zero.
+        assertEntryError(reserve(LAB, RequestCode.newFor("C9300-24UX", "SLRMORE").text(), Map.of(NETWORK_ADVANTAGE, 1L)),
+                422, "only 0 'Network Advantage' licenses are available");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Every wrong input is refused and changes nothing
 
