@@ -93,6 +93,7 @@ public final class Store implements AutoCloseable {
     private Handle handle(String url, int busyTimeoutMs, boolean writer) throws SQLException {
         Jdbi jdbi = Jdbi.create(dataSource(url, busyTimeoutMs, writer).getConnection());
         jdbi.installPlugin(new SqlObjectPlugin());
+        jdbi.setStatementBuilderFactory(connection -> new CachedStatements());
         TimeColumns.register(jdbi);
         Handle handle = jdbi.open();
         handles.add(handle);
