@@ -171,10 +171,11 @@ public final class Reservations {
         try {
             c.code = RequestCode.parse(r.reservationCode());
         } catch (InvalidCodeException e) {
-            c.fail(422, "reservationCode '" + r.reservationCode() + "' is not a valid request code: " + e.getMessage());
+            c.fail(422, "reservationCode '" + shown(r.reservationCode()) + "' is not a valid request code: "
+                    + e.getMessage());
         }
         if (r.reservationType() != null && !SPECIFIC.equals(r.reservationType())) {
-            c.fail(422, "reservationType must be SPECIFIC, not '" + r.reservationType() + "'");
+            c.fail(422, "reservationType must be SPECIFIC, not '" + shown(r.reservationType()) + "'");
         }
         String problem = checkLines(r.licenses());
         if (problem != null) {
@@ -190,10 +191,10 @@ public final class Reservations {
         Set<String> tags = new HashSet<>();
         for (Line line : lines) {
             if (line.quantity() < 1) {
-                return "quantity of " + line.entitlementTag() + " must be at least 1, not " + line.quantity();
+                return "quantity of " + shown(line.entitlementTag()) + " must be at least 1, not " + line.quantity();
             }
             if (!tags.add(line.entitlementTag())) {
-                return "entitlementTag " + line.entitlementTag() + " is listed twice; give its total quantity once";
+                return "entitlementTag " + shown(line.entitlementTag()) + " is listed twice; give its total quantity once";
             }
         }
         return null;
@@ -208,7 +209,7 @@ public final class Reservations {
                         Instant now) {
         Optional<LicensePool> pool = Store.dao(h, LicensePoolDao.class).pool(va.id(), tag);
         if (pool.isEmpty() && catalog.byTag(tag).isEmpty()) {
-            return "entitlementTag " + tag + " is not a license this satellite knows";
+            return "entitlementTag " + shown(tag) + " is not a license this satellite knows";
         }
         long more = quantity - already;
         if (more <= 0) {
@@ -295,7 +296,7 @@ public final class Reservations {
             String expected = AuthorizationCode.parse(codes.pendingReservationCode()).confirmationCode();
             String typed = confirmationCode.strip().toLowerCase(Locale.ROOT);
             if (!expected.equals(typed)) {
-                throw new ClientError.Unprocessable("confirmationCode", "confirmationCode '" + confirmationCode
+                throw new ClientError.Unprocessable("confirmationCode", "confirmationCode '" + shown(confirmationCode)
                         + "' is not the one the device shows after installing the updated authorization code;"
                         + " install that code on the device and copy the 8 characters it shows");
             }
@@ -403,6 +404,11 @@ public final class Reservations {
                     description, ""));
         }
         return AuthorizationCode.sign(piid, timestamp, entitlements, udi, signingKey);
+    }
+
+    /** A value a caller sent, cut short for an error message (a code can be pasted with a whole page around it). */
+    private static String shown(String value) {
+        return value == null || value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
     private String describe(Handle h, VirtualAccount va, List<Line> lines) {
