@@ -76,10 +76,18 @@ public final class TestSatellite implements AutoCloseable {
         adminToken = null;
     }
 
-    /** Stops and starts the server on the same data and certs dirs. */
+    /** Stops and starts the server on the same data and certs dirs (on a new port). */
     public void restart() {
-        server.close();
+        stop();
         boot();
+    }
+
+    /** Stops the server, releasing its data dir, until {@link #restart()}. */
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     public SmartSatServer server() {
@@ -204,13 +212,22 @@ public final class TestSatellite implements AutoCloseable {
         return adminToken;
     }
 
-    /** A bearer token of a new client with the given role (admin, operator or viewer). */
-    public String tokenForRole(String role) {
+    /** An API client's credentials. */
+    public record Client(String id, String secret) {}
+
+    /** A new client with the given role (admin, operator or viewer). */
+    public Client newClient(String role) {
         Response r = post("/backend/api/v1/clients", adminToken(), "{\"name\":\"test " + role + "\",\"role\":\"" + role + "\"}");
         if (r.status() != 201) {
             throw new AssertionError("client creation failed: " + r);
         }
-        return token(r.json().get("clientId").asText(), r.json().get("clientSecret").asText());
+        return new Client(r.json().get("clientId").asText(), r.json().get("clientSecret").asText());
+    }
+
+    /** A bearer token of a new client with the given role (admin, operator or viewer). */
+    public String tokenForRole(String role) {
+        Client client = newClient(role);
+        return token(client.id(), client.secret());
     }
 
     /** Creates a registration token in a virtual account and returns its value. */
@@ -232,8 +249,6 @@ public final class TestSatellite implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-        }
+        stop();
     }
 }

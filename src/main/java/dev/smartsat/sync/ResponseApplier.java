@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -38,7 +39,7 @@ final class ResponseApplier {
 
     /** {@code probe} runs between the pools and the rest: the test hook that proves a failure there undoes all. */
     static Outcome apply(Handle h, SmartAccount account, SyncState state, SyncResponse response, String digest,
-                         Instant now, Runnable probe) {
+                         Instant now, Consumer<Handle> probe) {
         AccountDao accounts = Store.dao(h, AccountDao.class);
         int created = 0;
         int pools = 0;
@@ -56,7 +57,7 @@ final class ResponseApplier {
             replacePools(h, va, upstream.licenses());
             pools += upstream.licenses().size();
         }
-        probe.run();
+        probe.accept(h);
         SyncDao dao = Store.dao(h, SyncDao.class);
         int replayed = 0;
         for (SyncDao.TransferLine t : dao.transfersAfter(response.transfersApplied(), account.id())) {

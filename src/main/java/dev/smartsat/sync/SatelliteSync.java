@@ -6,6 +6,7 @@ import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.SmartAccount;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
+import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;
@@ -14,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,7 @@ public final class SatelliteSync {
     private final Pki pki;
     private final RequestBuilder builder;
     private final String trust;
-    private volatile Runnable applyProbe = () -> { };
+    private volatile Consumer<Handle> applyProbe = h -> { };
 
     private SatelliteSync(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
         this.store = store;
@@ -160,7 +162,7 @@ public final class SatelliteSync {
             store.write(h -> {
                 Instant now = clock.instant();
                 Store.dao(h, SyncDao.class).failed(now, trimmed);
-                SmartAccount account = Store.dao(h, dev.smartsat.store.AccountDao.class).accounts().stream()
+                SmartAccount account = Store.dao(h, AccountDao.class).accounts().stream()
                         .findFirst().orElse(null);
                 event(h, now, account, EventType.SYNC_FAILED, "Synchronization " + via.words + " failed: " + trimmed);
                 return null;
@@ -188,8 +190,11 @@ public final class SatelliteSync {
         }
     }
 
-    /** Test hook: runs in the middle of applying a response, after the pools and before the sync state. */
-    void probeDuringApply(Runnable probe) {
-        this.applyProbe = probe == null ? () -> { } : probe;
+    /**
+     * Test hook: runs inside the store write in the middle of applying a response, after the pools were
+     * replaced and before the local transfers and the sync state; null removes it.
+     */
+    void probeDuringApply(Consumer<Handle> probe) {
+        this.applyProbe = probe == null ? h -> { } : probe;
     }
 }

@@ -151,12 +151,20 @@ final class UpstreamLink {
     }
 
     private static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused or no route to it (is the upstream running, and upstream.url right?)";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failed (" + e.getMessage() + "); is upstream.trust the upstream's root CA?";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out (" + e.getMessage() + ")";
+        }
         Throwable t = e;
         while (t.getCause() != null && t.getMessage() == null) {
             t = t.getCause();
         }
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " (" + t.getMessage() + ")");
     }
 
     private static String encode(String value) {
