@@ -20,7 +20,9 @@ import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.transport.TestDevice;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +219,37 @@ class ConnectedSyncTest {
         } finally {
             pair.satellite.json("PUT", API + "/sim/clock", admin, "{\"advance\":\"-P1DT1H\"}");
         }
+    }
+
+    @Test
+    void theScheduleRunsOnADaemonThreadThatStopsWithTheServer(@TempDir Path own) {
+        Set<Thread> before = syncThreads();
+        TestSatellite connected = TestSatellite.start(own, Map.of(), TestSatellite.flags("mode", "connected",
+                "upstream.interval", "PT6H"));
+        Set<Thread> started = syncThreads();
+        started.removeAll(before);
+        try {
+            assertEquals(1, started.size(), "one sync thread per connected satellite");
+            assertTrue(started.iterator().next().isDaemon());
+            JsonNode status = status(connected);
+            Instant next = Instant.parse(status.get("nextScheduled").asText());
+            Instant now = connected.server().clock().instant();
+            assertTrue(!next.isBefore(now.plusSeconds(6 * 3600 - 60)) && !next.isAfter(now.plusSeconds(6 * 3600)),
+                    "the first sync is one interval after the start: " + status);
+        } finally {
+            connected.close();
+        }
+        assertFalse(started.iterator().next().isAlive(), "the sync thread outlived its server");
+    }
+
+    static Set<Thread> syncThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("smartsat-sync") && t.isAlive()) {
+                threads.add(t);
+            }
+        }
+        return threads;
     }
 
     static JsonNode find(JsonNode array, String field, String value) {

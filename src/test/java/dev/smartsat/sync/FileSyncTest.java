@@ -111,6 +111,33 @@ class FileSyncTest {
     }
 
     @Test
+    void aLocalTransferIsAppliedUpstreamOnceThoughItsRequestIsProcessedTwiceAndItsResponseLost() {
+        assertEquals(200, pair.upload(answered(pair.requestFile())).status());
+        Map<String, Long> defaultBefore = pools(pair.upstream, "Default");
+        Map<String, Long> labBefore = pools(pair.upstream, "Lab");
+        Response moved = pair.satellite.post(VAS + "/Default/licenses/transfer", pair.satellite.adminToken(),
+                "{\"licenses\":[{\"entitlementTag\":\"" + SyncPair.NETWORK_ADVANTAGE + "\",\"quantity\":2,"
+                        + "\"targetVirtualAccount\":\"Lab\"}]}");
+        assertEquals(200, moved.status(), moved.toString());
+
+        byte[] request = pair.requestFile();
+        answered(request);
+        answered(request); // processed twice
+        byte[] lost = answered(pair.requestFile()); // carries the transfer again: its first response never arrived
+        assertEquals(defaultBefore.get(SyncPair.NETWORK_ADVANTAGE) - 2,
+                pools(pair.upstream, "Default").get(SyncPair.NETWORK_ADVANTAGE));
+        assertEquals(labBefore.get(SyncPair.NETWORK_ADVANTAGE) + 2,
+                pools(pair.upstream, "Lab").get(SyncPair.NETWORK_ADVANTAGE));
+
+        assertEquals(200, pair.upload(lost).status());
+        assertEquals(pools(pair.upstream, "Default"), pools(pair.satellite, "Default"));
+        assertEquals(pools(pair.upstream, "Lab"), pools(pair.satellite, "Lab"));
+        String next = json(pair.requestFile()).get("payload").asText();
+        assertTrue(json(next.getBytes(StandardCharsets.UTF_8)).get("transfers").isEmpty(),
+                "an acknowledged transfer does not travel again: " + next);
+    }
+
+    @Test
     void aTamperedResponseIsRejected() {
         byte[] response = answered(pair.requestFile());
         ObjectNode envelope = (ObjectNode) json(response);
