@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * What a sync payload must satisfy beyond its JSON shape before anything of it is stored: each
@@ -90,31 +92,35 @@ final class PayloadChecks {
     }
 
     private static void instance(SyncRequest.Instance instance, String at, Set<String> seen) {
-        unique(seen, text(instance.productInstanceIdentifier(), at + ".productInstanceIdentifier", MAX_SHORT),
-                at + ".productInstanceIdentifier", "product instance");
-        text(instance.udiPid(), at + ".udiPid", MAX_SHORT);
-        text(instance.udiSerialNumber(), at + ".udiSerialNumber", MAX_SHORT);
+        identity(instance.productInstanceIdentifier(), instance.udiPid(), instance.udiSerialNumber(), at, seen);
         text(instance.registrationStatus(), at + ".registrationStatus", MAX_SHORT);
         text(instance.authorizationStatus(), at + ".authorizationStatus", MAX_SHORT);
-        List<SyncRequest.LicenseUsage> usage = list(instance.licenseUsage(), at + ".licenseUsage");
-        for (int k = 0; k < usage.size(); k++) {
-            String u = at + ".licenseUsage[" + k + "]";
-            text(required(usage.get(k), u).entitlementTag(), u + ".entitlementTag", MAX_TAG);
-            atLeast(usage.get(k).quantity(), 0, u + ".quantity");
-        }
+        counts(instance.licenseUsage(), at + ".licenseUsage", SyncRequest.LicenseUsage::entitlementTag,
+                SyncRequest.LicenseUsage::quantity);
     }
 
     private static void reservation(SyncRequest.Reservation reservation, String at, Set<String> seen) {
-        unique(seen, text(reservation.productInstanceIdentifier(), at + ".productInstanceIdentifier", MAX_SHORT),
-                at + ".productInstanceIdentifier", "product instance");
-        text(reservation.udiPid(), at + ".udiPid", MAX_SHORT);
-        text(reservation.udiSerialNumber(), at + ".udiSerialNumber", MAX_SHORT);
+        identity(reservation.productInstanceIdentifier(), reservation.udiPid(), reservation.udiSerialNumber(), at, seen);
         text(reservation.status(), at + ".status", MAX_SHORT);
-        List<SyncRequest.ReservedLicense> licenses = list(reservation.licenses(), at + ".licenses");
-        for (int k = 0; k < licenses.size(); k++) {
-            String l = at + ".licenses[" + k + "]";
-            text(required(licenses.get(k), l).entitlementTag(), l + ".entitlementTag", MAX_TAG);
-            atLeast(licenses.get(k).quantity(), 0, l + ".quantity");
+        counts(reservation.licenses(), at + ".licenses", SyncRequest.ReservedLicense::entitlementTag,
+                SyncRequest.ReservedLicense::quantity);
+    }
+
+    /** An instance's identifier (once in the whole request) and UDI. */
+    private static void identity(String piid, String pid, String serial, String at, Set<String> seen) {
+        unique(seen, text(piid, at + ".productInstanceIdentifier", MAX_SHORT), at + ".productInstanceIdentifier",
+                "product instance");
+        text(pid, at + ".udiPid", MAX_SHORT);
+        text(serial, at + ".udiSerialNumber", MAX_SHORT);
+    }
+
+    /** A list of {entitlementTag, quantity} lines. */
+    private static <T> void counts(List<T> lines, String at, Function<T, String> tag, ToLongFunction<T> quantity) {
+        list(lines, at);
+        for (int k = 0; k < lines.size(); k++) {
+            String l = at + "[" + k + "]";
+            text(tag.apply(required(lines.get(k), l)), l + ".entitlementTag", MAX_TAG);
+            atLeast(quantity.applyAsLong(lines.get(k)), 0, l + ".quantity");
         }
     }
 
