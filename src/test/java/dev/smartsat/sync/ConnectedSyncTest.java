@@ -199,7 +199,21 @@ class ConnectedSyncTest {
     }
 
     @Test
-    void theScheduleSyncsWhenTheServerClockPassesTheInterval() {
+    void anUpstreamWhoseCertificateDoesNotChainToUpstreamTrustIsRefused(@TempDir Path own) {
+        // Trusting its own root instead of the upstream's: the TLS handshake with the real upstream fails.
+        try (TestSatellite misled = TestSatellite.start(own, Map.of(), TestSatellite.flags("mode", "connected",
+                "upstream.url", "https://localhost:" + pair.upstream.server().port(), "upstream.client_id", "x",
+                "upstream.client_secret", "y", "upstream.trust", own.resolve("certs/ca.pem").toString()))) {
+            Map<String, String> before = unchangedBySync(misled);
+            Response failed = misled.post(API + "/sync/now", misled.adminToken(), "");
+            assertEquals(502, failed.status(), failed.toString());
+            assertTrue(failed.json().get("lastFailureReason").asText().contains("TLS"), failed.toString());
+            assertEquals(before, unchangedBySync(misled));
+        }
+    }
+
+    @Test
+    void theScheduleSyncsWhenTheServerClockPassesTheInterval() throws InterruptedException {
         ConnectedSync connected = pair.satellite.server().sync().connected();
         Instant next = connected.nextScheduled();
         assertTrue(next.isAfter(pair.satellite.server().clock().instant()), "a sync is scheduled ahead");
@@ -211,8 +225,13 @@ class ConnectedSyncTest {
         String admin = pair.satellite.adminToken();
         try {
             assertEquals(200, pair.satellite.json("PUT", API + "/sim/clock", admin, "{\"advance\":\"P1DT1H\"}").status());
-            connected.tick();
+            // This tick or the schedule's own thread (which looks once a second) runs the sync that is now due.
             JsonNode after = status(pair.satellite);
+            for (int i = 0; i < 100 && after.get("lastSequenceApplied").asLong() <= issued; i++) {
+                connected.tick();
+                Thread.sleep(100);
+                after = status(pair.satellite);
+            }
             assertEquals(issued + 1, after.get("lastSequenceIssued").asLong(), "the due sync ran: " + after);
             assertEquals(after.get("lastSequenceIssued").asLong(), after.get("lastSequenceApplied").asLong());
             assertTrue(connected.nextScheduled().isAfter(pair.satellite.server().clock().instant().plusSeconds(3600)));
