@@ -59,13 +59,19 @@ public final class Upstream {
         PayloadChecks.check(request);
         String certificatePem = PemFiles.toPem(document.signer());
         String fingerprint = document.signerFingerprint();
-        Processed processed = store.write(h -> process(h, request, certificatePem, fingerprint));
+        Answered answered = store.write(h -> process(h, request, certificatePem, fingerprint));
+        // Signed outside the write: the writer thread serves every other change meanwhile.
+        Processed processed = new Processed(SignedDocument.seal(answered.response(), pki), request.satelliteId(),
+                request.sequence(), answered.instances(), answered.transfers());
         log.info("sync request {} of satellite {} processed: {} instances, {} transfers applied",
                 request.sequence(), request.satelliteId(), processed.instances(), processed.transfersApplied());
         return processed;
     }
 
-    private Processed process(Handle h, SyncRequest request, String certificatePem, String fingerprint) {
+    /** What the write produced: the response to sign, and what the request brought. */
+    private record Answered(SyncResponse response, int instances, int transfers) {}
+
+    private Answered process(Handle h, SyncRequest request, String certificatePem, String fingerprint) {
         Instant now = clock.instant();
         AccountDao accounts = Store.dao(h, AccountDao.class);
         UpstreamDao dao = Store.dao(h, UpstreamDao.class);
@@ -86,7 +92,9 @@ public final class Upstream {
                     + " synchronizes smart account '" + satellite.accountName() + "', not '" + account.name() + "'");
         }
         Map<String, VirtualAccount> vas = virtualAccounts(h, account, request, now);
-        long transfersApplied = applyTransfers(h, request, satellite, vas, now);
+        List<SyncRequest.Transfer> newTransfers = applyTransfers(h, request, satellite, vas, now);
+        long transfersApplied = newTransfers.isEmpty() ? satellite.transfersApplied()
+                : newTransfers.get(newTransfers.size() - 1).id();
         boolean newest = request.sequence() >= satellite.lastSequence();
         int instances = 0;
         if (newest) {
@@ -98,9 +106,7 @@ public final class Upstream {
                 "Synchronized satellite " + request.satelliteId() + ": request " + request.sequence() + " answered"
                         + (newest ? ", " + instances + " instances reported" : " (older than one already processed:"
                         + " its report was not kept)"));
-        SyncResponse response = response(h, account, request, transfersApplied, now);
-        return new Processed(SignedDocument.seal(response, pki), request.satelliteId(), request.sequence(), instances,
-                (int) (transfersApplied - satellite.transfersApplied()));
+        return new Answered(response(h, account, request, transfersApplied, now), instances, newTransfers.size());
     }
 
     /**
@@ -135,16 +141,17 @@ public final class Upstream {
 
     /**
      * Applies the satellite's transfers this upstream has not yet applied, in the order they were made, and
-     * returns the highest transfer id applied. Ids at or below the satellite's mark were applied before:
+     * returns them. Ids at or below the satellite's mark were applied before:
      * a request processed twice, or resent after a lost response, moves nothing again.
      */
-    private static long applyTransfers(Handle h, SyncRequest request, SatelliteRow satellite,
-                                       Map<String, VirtualAccount> vas, Instant now) {
-        long applied = satellite.transfersApplied();
+    private static List<SyncRequest.Transfer> applyTransfers(Handle h, SyncRequest request,
+                                                             SatelliteRow satellite, Map<String, VirtualAccount> vas,
+                                                             Instant now) {
+        List<SyncRequest.Transfer> applied = new ArrayList<>();
         List<SyncRequest.Transfer> transfers = new ArrayList<>(request.transfers());
         transfers.sort(Comparator.comparingLong(SyncRequest.Transfer::id));
         for (SyncRequest.Transfer t : transfers) {
-            if (t.id() <= applied) {
+            if (t.id() <= satellite.transfersApplied()) {
                 continue;
             }
             VirtualAccount from = vas.get(AccountDao.key(Accounts.validName(t.fromVirtualAccount())));
@@ -155,7 +162,7 @@ public final class Upstream {
                     + (moved == t.quantity() ? "" : "; " + moved + " could move here");
             Events.record(h, now, EventType.LICENSES_TRANSFERRED, from, null, message);
             Events.record(h, now, EventType.LICENSES_TRANSFERRED, to, null, message);
-            applied = t.id();
+            applied.add(t);
         }
         return applied;
     }
