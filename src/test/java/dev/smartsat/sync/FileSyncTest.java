@@ -187,6 +187,8 @@ class FileSyncTest {
         assertRejected("{}".getBytes(StandardCharsets.UTF_8), 400, "not a sync file");
         byte[] valid = answered(pair.requestFile());
         assertRejected(resigned(valid, upstreamPki, p -> p.put("sequence", "seven")), 422, "sequence");
+        assertRejected(resigned(valid, upstreamPki, p -> p.put("sequence", 1.5)), 422, "sequence");
+        assertRejected(resigned(valid, upstreamPki, p -> p.put("createdAt", "yesterday")), 422, "createdAt");
         assertRejected(resigned(valid, upstreamPki, p -> p.remove("virtualAccounts")), 422, "virtualAccounts");
         assertRejected(resigned(valid, upstreamPki, p -> ((ObjectNode) p.get("virtualAccounts").get(0).get("licenses")
                 .get(0)).put("quantity", -1)), 422, "virtualAccounts[0].licenses[0].quantity");
