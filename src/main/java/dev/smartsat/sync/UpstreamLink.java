@@ -3,6 +3,7 @@ package dev.smartsat.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.config.Settings;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.pki.TrustAnchors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,11 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The satellite's HTTPS connection to its upstream (SPEC §8): a bearer token from the upstream's
@@ -125,16 +124,8 @@ final class UpstreamLink {
             throw new Failure("upstream.trust is not set: name the PEM file of the upstream's root CA (its ca.pem)");
         }
         try {
-            X509Certificate root = PemFiles.readCertificate(Path.of(settings.trust()));
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            anchors.setCertificateEntry("upstream-root", root);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(anchors);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
-            return tls;
-        } catch (Exception e) {
+            return TrustAnchors.trusting(PemFiles.readCertificate(Path.of(settings.trust())));
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new Failure("upstream.trust (" + settings.trust() + ") cannot be used as the upstream's root CA: "
                     + e.getMessage());
         }
