@@ -13,10 +13,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code smartsat} command line: serve, certs init (agent and cssm come with their issues). */
+/** The {@code smartsat} command line: serve, certs init, agent, cssm process-sync. */
 @Command(name = "smartsat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A simulated on-premises Smart Software Manager satellite.",
-        subcommands = {Main.Serve.class, Main.Certs.class, dev.smartsat.agent.AgentCommand.class})
+        subcommands = {Main.Serve.class, Main.Certs.class, dev.smartsat.agent.AgentCommand.class,
+                dev.smartsat.sync.CssmCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
     }
 
     /** Options every command shares: where settings, data and certificates live. */
-    static class Locations {
+    public static class Locations {
         @Option(names = "--config", paramLabel = "FILE", description = "Config file (default config/smartsat.yaml).")
         Path config;
 
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
         @Option(names = "--certs-dir", paramLabel = "DIR", description = "Certificates dir (default certs/).")
         Path certsDir;
 
-        SettingsLoader loader() {
+        public SettingsLoader loader() {
             return SettingsLoader.fromSystem()
                     .configFile(config)
                     .flag("data.dir", dataDir)

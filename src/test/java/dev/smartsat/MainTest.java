@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every command has --help; certs init creates the PKI and is idempotent. */
 class MainTest {
     @ParameterizedTest
-    @ValueSource(strings = {"", "serve", "certs", "certs init"})
+    @ValueSource(strings = {"", "serve", "certs", "certs init", "cssm", "cssm process-sync"})
     void everyCommandHasHelp(String command) {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smartsat.config.Settings;
 import dev.smartsat.config.SettingsLoader;
+import dev.smartsat.pki.PemFiles;
+import dev.smartsat.pki.TrustAnchors;
 import dev.smartsat.server.SmartSatServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,16 +16,11 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real SmartSat server on a free port with its own data and certs dirs, and an HTTPS client that
@@ -76,10 +72,18 @@ public final class TestSatellite implements AutoCloseable {
         adminToken = null;
     }
 
-    /** Stops and starts the server on the same data and certs dirs. */
+    /** Stops and starts the server on the same data and certs dirs (on a new port). */
     public void restart() {
-        server.close();
+        stop();
         boot();
+    }
+
+    /** Stops the server, releasing its data dir, until {@link #restart()}. */
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     public SmartSatServer server() {
@@ -95,16 +99,8 @@ public final class TestSatellite implements AutoCloseable {
     }
 
     public static SSLContext trusting(Path caPem) {
-        try (InputStream in = Files.newInputStream(caPem)) {
-            X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("smartsat-root", ca);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+        try {
+            return TrustAnchors.trusting(PemFiles.readCertificate(caPem));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -204,13 +200,22 @@ public final class TestSatellite implements AutoCloseable {
         return adminToken;
     }
 
-    /** A bearer token of a new client with the given role (admin, operator or viewer). */
-    public String tokenForRole(String role) {
+    /** An API client's credentials. */
+    public record Client(String id, String secret) {}
+
+    /** A new client with the given role (admin, operator or viewer). */
+    public Client newClient(String role) {
         Response r = post("/backend/api/v1/clients", adminToken(), "{\"name\":\"test " + role + "\",\"role\":\"" + role + "\"}");
         if (r.status() != 201) {
             throw new AssertionError("client creation failed: " + r);
         }
-        return token(r.json().get("clientId").asText(), r.json().get("clientSecret").asText());
+        return new Client(r.json().get("clientId").asText(), r.json().get("clientSecret").asText());
+    }
+
+    /** A bearer token of a new client with the given role (admin, operator or viewer). */
+    public String tokenForRole(String role) {
+        Client client = newClient(role);
+        return token(client.id(), client.secret());
     }
 
     /** Creates a registration token in a virtual account and returns its value. */
@@ -232,8 +237,6 @@ public final class TestSatellite implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-        }
+        stop();
     }
 }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.LicenseView;
 import dev.smartsat.licensing.Licenses;
+import dev.smartsat.sync.Purchases;
+import dev.smartsat.sync.Sync;
 import io.javalin.http.Context;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,11 +18,13 @@ final class LicensesApi {
     private final Licenses licenses;
     private final long maxBody;
     private final boolean upstream;
+    private final Sync sync;
 
-    LicensesApi(Licenses licenses, long maxBody, boolean upstream) {
+    LicensesApi(Licenses licenses, long maxBody, boolean upstream, Sync sync) {
         this.licenses = licenses;
         this.maxBody = maxBody;
         this.upstream = upstream;
+        this.sync = sync;
     }
 
     record License(String license, String entitlementTag, String licenseType, long quantity, long inUse,
@@ -70,11 +75,27 @@ final class LicensesApi {
         ctx.json(Lists.of("licenses", page.totalRecords(), page.licenses().stream().map(AccountLicense::of).toList()));
     }
 
-    /** A purchase: only the upstream (the simulated vendor cloud) sells licenses. */
+    /** A purchase: only the upstream (the simulated vendor cloud) sells licenses. 201 with the pools after it. */
     void purchase(Context ctx) {
         if (!upstream) {
             throw new ClientError.Conflict("a satellite's licenses come from its upstream; purchase them there and synchronize");
         }
-        throw new ClientError.Conflict("purchases are not available yet on this upstream");
+        ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        String endDate = Fields.string(body, "endDate").orElse(null);
+        var purchase = new Purchases.Purchase(Fields.requiredString(body, "entitlementTag"),
+                Fields.string(body, "displayName").orElse(null), Fields.requiredWholeNumber(body, "quantity"),
+                Fields.string(body, "licenseType").orElse("PERPETUAL"), endDate == null ? null : date("endDate", endDate));
+        sync.purchases().purchase(ctx.pathParam("account"), ctx.pathParam("va"), purchase);
+        List<License> after = licenses.view(ctx.pathParam("account"), ctx.pathParam("va")).stream()
+                .map(License::of).toList();
+        ctx.status(201).json(Lists.of("licenses", after.size(), after));
+    }
+
+    private static LocalDate date(String field, String text) {
+        try {
+            return LocalDate.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new ClientError.Unprocessable(field, field + " must be a date YYYY-MM-DD, not '" + text + "'");
+        }
     }
 }

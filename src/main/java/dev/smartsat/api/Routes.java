@@ -14,6 +14,7 @@ import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Reservations;
 import dev.smartsat.licensing.Tokens;
 import dev.smartsat.sim.Faults;
+import dev.smartsat.sync.Sync;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
@@ -27,20 +28,21 @@ public final class Routes {
 
     /** What the management routes are built from. */
     public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices,
-                           Reservations reservations, Events events, Clients clients, SimulatedClock clock, Faults faults, boolean simulationEnabled,
-                           boolean upstream, long maxBody) {}
+                           Reservations reservations, Events events, Clients clients, SimulatedClock clock,
+                           Faults faults, boolean simulationEnabled, boolean upstream, long maxBody, Sync sync) {}
 
     private Routes() {}
 
     public static void register(Javalin app, Services s) {
         var accounts = new AccountsApi(s.accounts(), s.maxBody());
         var tokens = new TokensApi(s.tokens(), s.maxBody());
-        var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream());
+        var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream(), s.sync());
         var events = new EventsApi(s.events(), s.accounts());
         var devices = new DevicesApi(s.devices(), s.maxBody());
         var reservations = new ReservationsApi(s.reservations(), devices, s.maxBody());
         var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
         var clients = new ClientsApi(s.clients(), s.maxBody());
+        var sync = new SyncApi(s.sync());
         var simulation = new SimulationApi(s.clock(), s.faults(), s.events(), s.simulationEnabled(), s.maxBody());
 
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
@@ -78,6 +80,14 @@ public final class Routes {
         app.get(API + "/events", events::allEvents, ADMIN);
         app.get(API + "/accounts/{account}/reports/{kind}", reports::report, READ);
 
+        app.get(API + "/sync", sync::status, READ);
+        app.post(API + "/sync/now", sync::now, WRITE);
+        app.get(API + "/sync/request-file", sync::requestFile, WRITE);
+        app.post(API + "/sync/response-file", sync::responseFile, WRITE);
+        app.post(API + "/satellite/sync", sync::process, WRITE);
+        app.get(API + "/satellites", sync::satellites, READ);
+        app.get(API + "/satellites/{satelliteId}/instances", sync::instances, READ);
+
         app.post(API + "/clients", clients::create, ADMIN);
         app.get(API + "/clients", clients::list, ADMIN);
         app.delete(API + "/clients/{id}", clients::remove, ADMIN);
@@ -86,6 +96,12 @@ public final class Routes {
         app.put(API + "/sim/clock", simulation::putClock, ADMIN);
         app.get(API + "/sim/faults", simulation::getFaults, ADMIN);
         app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
+    }
+
+    /** The largest body a route reads: sync files may be far larger than management bodies. */
+    public static long bodyLimit(String path, long maxBody) {
+        return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync")
+                ? Math.max(SyncApi.MAX_SYNC_BODY, maxBody) : maxBody;
     }
 
     /** Checks the bearer token and the role a matched route declares, before its handler runs. */

@@ -11,7 +11,7 @@ import org.jdbi.v3.core.Handle;
 /** Smart accounts and their virtual accounts: lookup, creation, renaming. */
 public final class Accounts {
     static final int MAX_NAME = 100;
-    static final int MAX_DESCRIPTION = 1000;
+    public static final int MAX_DESCRIPTION = 1000;
 
     private final Store store;
     private final Clock clock;
@@ -116,7 +116,8 @@ public final class Accounts {
                 + "' cannot be deleted on a satellite: virtual accounts are managed in the smart account upstream");
     }
 
-    static String validName(String name) {
+    /** A virtual account name as stored (trimmed), or a 422 saying what is wrong with it. */
+    public static String validName(String name) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty()) {
             throw new ClientError.Unprocessable("name", "name must not be empty");
@@ -130,7 +131,7 @@ public final class Accounts {
         return trimmed;
     }
 
-    static String validDescription(String description) {
+    public static String validDescription(String description) {
         if (description == null) {
             return null;
         }

@@ -122,14 +122,7 @@ public final class Licenses {
                             + " unused '" + pool.displayName() + "' licenses can move from '" + source.name()
                             + "', not " + t.quantity());
                 }
-                pools.addQuantity(-t.quantity(), pool.id());
-                var targetPool = pools.pool(target.id(), t.entitlementTag());
-                if (targetPool.isPresent()) {
-                    pools.addQuantity(t.quantity(), targetPool.get().id());
-                } else {
-                    pools.insert(target.id(), pool.entitlementTag(), pool.displayName(), pool.licenseType(),
-                            t.quantity(), pool.endDate());
-                }
+                move(h, pool, target.id(), t.quantity());
                 pools.recordTransfer(now, source.id(), target.id(), pool.entitlementTag(), t.quantity());
                 String message = "Transferred " + t.quantity() + " '" + pool.displayName() + "' from '"
                         + source.name() + "' to '" + target.name() + "'";
@@ -138,6 +131,22 @@ public final class Licenses {
             }
             return views(h, source);
         });
+    }
+
+    /**
+     * Moves {@code quantity} of {@code source} to the same tag's pool of another virtual account, creating
+     * it with the source's name, type and end date when there is none. Also how the sync replays transfers.
+     */
+    public static void move(Handle h, LicensePool source, long targetVirtualAccountId, long quantity) {
+        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        pools.addQuantity(-quantity, source.id());
+        var target = pools.pool(targetVirtualAccountId, source.entitlementTag());
+        if (target.isPresent()) {
+            pools.addQuantity(quantity, target.get().id());
+        } else {
+            pools.insert(targetVirtualAccountId, source.entitlementTag(), source.displayName(), source.licenseType(),
+                    quantity, source.endDate());
+        }
     }
 
     private long balance(Handle h, VirtualAccount va, LicensePool pool, Instant now) {

@@ -14,6 +14,8 @@ import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.licensing.Reservations;
 import dev.smartsat.sim.Faults;
+import dev.smartsat.sync.Sync;
+import dev.smartsat.sync.UpstreamUsage;
 import dev.smartsat.transport.CrlPublisher;
 import dev.smartsat.transport.TransportHandler;
 import dev.smartsat.transport.TransportResponses;
@@ -55,6 +57,7 @@ public final class SmartSatServer implements AutoCloseable {
     private final Faults faults;
     private final CrlPublisher crl;
     private final ScheduledExecutorService housekeeping;
+    private final Sync sync;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -72,11 +75,14 @@ public final class SmartSatServer implements AutoCloseable {
             this.registrations = new Registrations(store, clock, pki, compliance);
             this.faults = new Faults(settings.simulation().seed());
             this.crl = new CrlPublisher(store, pki, clock);
+            // The upstream's pools also count what its satellites report using.
+            Licenses.Usage usage = settings.isUpstream() ? new UpstreamUsage(compliance) : compliance;
+            this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
-                    new Licenses(store, clock, compliance), new Devices(store, clock, compliance, reservations),
+                    new Licenses(store, clock, usage), new Devices(store, clock, compliance, reservations),
                     reservations, new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
-                    settings.isUpstream(), settings.server().maxBodyBytes());
+                    settings.isUpstream(), settings.server().maxBodyBytes(), sync);
             this.app = createApp(services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smartsat-housekeeping");
@@ -100,6 +106,7 @@ public final class SmartSatServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on port " + settings.server().port() + ": "
                     + rootMessage(e), e);
         }
+        server.sync.startSchedule();
         log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
                 settings.server().bind(), server.port());
         return server;
@@ -119,7 +126,7 @@ public final class SmartSatServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms client={}", ctx.method(), ctx.path(),
                     ctx.statusCode(), Math.round(ms), Routes.principalOf(ctx)));
         });
-        javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, maxBody));
+        javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, Routes.bodyLimit(ctx.path(), maxBody)));
         javalin.get("/health", this::health);
         javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
         javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file").result(crl.pem()));
@@ -194,8 +201,14 @@ public final class SmartSatServer implements AutoCloseable {
         return faults;
     }
 
+    /** The server's part in synchronization (SPEC §8). */
+    public Sync sync() {
+        return sync;
+    }
+
     @Override
     public void close() {
+        sync.close();
         housekeeping.shutdownNow();
         try {
             app.stop();

@@ -35,6 +35,12 @@ public interface LicensePoolDao {
     @SqlUpdate("UPDATE license_pool SET quantity = quantity + ? WHERE id = ?")
     int addQuantity(long delta, long id);
 
+    @SqlUpdate("UPDATE license_pool SET display_name = ?, license_type = ?, quantity = ?, end_date = ? WHERE id = ?")
+    void update(String displayName, String licenseType, long quantity, LocalDate endDate, long id);
+
+    @SqlUpdate("DELETE FROM license_pool WHERE id = ?")
+    void delete(long id);
+
     @SqlUpdate("INSERT INTO license_transfer (time, from_va_id, to_va_id, entitlement_tag, quantity)"
             + " VALUES (?, ?, ?, ?, ?)")
     void recordTransfer(Instant time, long fromVirtualAccountId, long toVirtualAccountId, String entitlementTag,

@@ -2,7 +2,9 @@ package dev.smartsat.transport;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +21,11 @@ import java.util.Base64;
  * and a SHA256withECDSA signature over its exact UTF-8 bytes, so nobody re-serializes before verifying.
  */
 public record Envelope(String payload, Signature signature) {
-    static final ObjectMapper MAPPER = new ObjectMapper()
+    // A sync file's payload is one JSON string: 100,000 instances make ~51 MB of it, past Jackson's default cap
+    // of 20 M characters. Bodies are bounded before parsing (64 KiB transport, 64 MiB sync files).
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(128 * 1024 * 1024).build())
+            .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

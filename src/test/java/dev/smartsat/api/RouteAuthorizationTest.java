@@ -119,6 +119,17 @@ class RouteAuthorizationTest {
             row("GET", API + "/events", ADMIN, null, 200),
             row("GET", API + "/accounts/{account}/reports/{kind}", READ, null, 200),
 
+            row("GET", API + "/sync", READ, null, 200),
+            // SPEC §8: the satellite here is in disconnected mode, where a network sync is a 409.
+            row("POST", API + "/sync/now", WRITE, null, 409),
+            row("GET", API + "/sync/request-file", WRITE, null, 200),
+            // Not a sync file at all: 400 (recorded as a failed sync).
+            row("POST", API + "/sync/response-file", WRITE, "{\"not\":\"a sync response {unique}\"}", 400),
+            // The upstream's routes answer 409 on a satellite (SyncRoutesTest covers them on an upstream).
+            row("POST", API + "/satellite/sync", WRITE, "{\"not\":\"a sync request {unique}\"}", 409),
+            row("GET", API + "/satellites", READ, null, 409),
+            row("GET", API + "/satellites/{satelliteId}/instances", READ, null, 409),
+
             row("POST", API + "/clients", ADMIN, "{\"name\":\"RouteAuthorizationTest {unique}\",\"role\":\"viewer\"}", 201),
             row("GET", API + "/clients", ADMIN, null, 200),
             row("DELETE", API + "/clients/{id}", ADMIN, null, 204),
@@ -165,7 +176,8 @@ class RouteAuthorizationTest {
                 registered.add(h.getHttpMethod() + " " + h.getPath() + " " + h.getRoles());
             }
         })));
-        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, null, true, false, 1024));
+        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, null, true, false,
+                1024, null));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();
@@ -469,6 +481,7 @@ class RouteAuthorizationTest {
             if (path.contains("{piid}")) {
                 path = path.replace("{piid}", fresh ? newDevice() : sharedDevice);
             }
+            path = path.replace("{satelliteId}", "5d1c3a52-0000-4000-8000-000000000001");
             if (path.contains("{id}")) {
                 path = path.replace("{id}", fresh ? newClient("viewer").id() : victimClientId);
             }

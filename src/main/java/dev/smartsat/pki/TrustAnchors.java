@@ -1,0 +1,28 @@
+package dev.smartsat.pki;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** TLS client contexts that trust exactly one root CA: how SmartSat's clients reach a server of its own PKI. */
+public final class TrustAnchors {
+    private TrustAnchors() {}
+
+    /** A TLS context whose only trust anchor is {@code root}; host names are still checked by the client. */
+    public static SSLContext trusting(X509Certificate root) throws GeneralSecurityException {
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            anchors.setCertificateEntry("smartsat-root", root);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException("cannot make an in-memory trust store: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.smartsat.sync;
+
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.EventType;
+import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.SmartAccount;
+import dev.smartsat.pki.PemFiles;
+import dev.smartsat.pki.Pki;
+import dev.smartsat.store.AccountDao;
+import dev.smartsat.store.EventDao;
+import dev.smartsat.store.Store;
+import dev.smartsat.store.SyncDao;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The satellite's side of SPEC §8, for both ways of synchronizing: it issues sync requests (each with the
+ * next sequence), accepts or rejects sync responses by the sequence rules, applies an accepted one in one
+ * store write, and records every success and failure in the sync state and the event log.
+ */
+public final class SatelliteSync {
+    private static final Logger log = LoggerFactory.getLogger(SatelliteSync.class);
+    static final int MAX_REASON = 2000;
+
+    /** How a sync travelled, for messages: a file carried by hand, or the network. */
+    public enum Via {
+        FILE("by file"), NETWORK("over the network");
+
+        final String words;
+
+        Via(String words) {
+            this.words = words;
+        }
+    }
+
+    /** A sync request ready to leave: its sequence and the signed file. */
+    public record RequestFile(String satelliteId, long sequence, String json) {
+        /** What a browser saves it as. */
+        public String fileName() {
+            return "sync-request-" + satelliteId.substring(0, Math.min(8, satelliteId.length())) + "-" + sequence
+                    + ".json";
+        }
+    }
+
+    /** Whether an accepted response changed anything: the response applied last, imported again, does not. */
+    public record Imported(boolean applied, long sequence) {}
+
+    private final Store store;
+    private final Clock clock;
+    private final Pki pki;
+    private final RequestBuilder builder;
+    private final String trust;
+    private volatile Consumer<Handle> applyProbe = h -> { };
+
+    private SatelliteSync(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
+        this.store = store;
+        this.clock = clock;
+        this.pki = pki;
+        this.builder = new RequestBuilder(usage);
+        this.trust = trust;
+    }
+
+    /**
+     * The satellite's sync, giving it its stable identity on the first start. {@code trust} is the
+     * {@code upstream.trust} setting: the PEM file of the upstream's root CA.
+     */
+    public static SatelliteSync open(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
+        store.write(h -> {
+            SyncDao dao = Store.dao(h, SyncDao.class);
+            if (dao.state().isEmpty()) {
+                dao.create(UUID.randomUUID().toString());
+            }
+            return null;
+        });
+        return new SatelliteSync(store, clock, pki, usage, trust);
+    }
+
+    public SyncState state() {
+        return store.read(SatelliteSync::state);
+    }
+
+    private static SyncState state(Handle h) {
+        return Store.dao(h, SyncDao.class).state()
+                .orElseThrow(() -> new IllegalStateException("the sync state row is missing"));
+    }
+
+    /** A new sync request: the sequence rises first, so every request made carries a sequence of its own. */
+    public RequestFile newRequest() {
+        SyncState issued = store.write(h -> {
+            Store.dao(h, SyncDao.class).issue();
+            return state(h);
+        });
+        SyncRequest request = store.read(h -> builder.build(h, issued, clock.instant()));
+        log.info("sync request {} made for satellite {}", issued.lastSequenceIssued(), issued.satelliteId());
+        return new RequestFile(issued.satelliteId(), issued.lastSequenceIssued(), SignedDocument.seal(request, pki));
+    }
+
+    /**
+     * Checks a sync response and applies it, all or nothing. A rejected one (bad file, untrusted signer,
+     * another satellite's, stale sequence …) is recorded as a failed sync and rethrown as its 4xx.
+     */
+    public Imported importResponse(byte[] file, Via via) {
+        try {
+            SignedDocument document = SignedDocument.open(file, SyncResponse.TYPE, "sync response");
+            document.requireIssuedBy(trustRoot(), "upstream.trust (" + trust + ")");
+            SyncResponse response = SyncJson.read(document.payload(), SyncResponse.class, "the sync response");
+            PayloadChecks.check(response);
+            String digest = document.payloadDigest();
+            return store.write(h -> apply(h, response, digest, via));
+        } catch (RuntimeException e) {
+            String reason = e instanceof ClientError ? e.getMessage() : "internal error: " + e;
+            recordFailure(via, "the sync response was rejected: " + reason);
+            throw e;
+        }
+    }
+
+    private Imported apply(Handle h, SyncResponse response, String digest, Via via) {
+        SyncState state = state(h);
+        SmartAccount account = RequestBuilder.satelliteAccount(h);
+        if (!state.satelliteId().equals(response.satelliteId())) {
+            throw new ClientError.Unprocessable("satelliteId", "this sync response is for satellite "
+                    + response.satelliteId() + ", not for this one (" + state.satelliteId() + ")");
+        }
+        if (!account.name().equals(response.smartAccount())) {
+            throw new ClientError.Unprocessable("smartAccount", "this sync response is for smart account '"
+                    + response.smartAccount() + "', not '" + account.name() + "'");
+        }
+        long sequence = response.sequence();
+        if (sequence == state.lastSequenceApplied() && digest.equals(state.lastAppliedDigest())) {
+            log.info("sync response {} was already applied; importing it again changes nothing", sequence);
+            return new Imported(false, sequence);
+        }
+        if (sequence <= state.lastSequenceApplied()) {
+            throw new ClientError.Conflict("sequence", "this sync response answers request " + sequence
+                    + ", but response " + state.lastSequenceApplied() + " is already applied: it is stale;"
+                    + " download a new request and have the upstream answer it");
+        }
+        if (sequence > state.lastSequenceIssued()) {
+            throw new ClientError.Conflict("sequence", "this sync response answers request " + sequence
+                    + ", which this satellite never issued (its last request is " + state.lastSequenceIssued() + ")");
+        }
+        Instant now = clock.instant();
+        ResponseApplier.Outcome outcome = ResponseApplier.apply(h, account, state, response, digest, now, applyProbe);
+        event(h, now, account, EventType.SYNC_COMPLETED, "Synchronized with the upstream " + via.words
+                + ": response " + sequence + " applied; " + outcome.describe());
+        log.info("sync response {} applied ({}): {}", sequence, via.words, outcome.describe());
+        return new Imported(true, sequence);
+    }
+
+    /** Records a failed sync: {@code lastFailure}, its reason, and a SYNC_FAILED event. Changes nothing else. */
+    public void recordFailure(Via via, String reason) {
+        String trimmed = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 1) + "…" : reason;
+        log.warn("sync {} failed: {}", via.words, trimmed);
+        try {
+            store.write(h -> {
+                Instant now = clock.instant();
+                Store.dao(h, SyncDao.class).failed(now, trimmed);
+                SmartAccount account = Store.dao(h, AccountDao.class).accounts().stream()
+                        .findFirst().orElse(null);
+                event(h, now, account, EventType.SYNC_FAILED, "Synchronization " + via.words + " failed: " + trimmed);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("recording the failed sync failed too: {}", e.getMessage());
+        }
+    }
+
+    private static void event(Handle h, Instant now, SmartAccount account, EventType type, String message) {
+        Store.dao(h, EventDao.class).insert(now, type.name(), account == null ? null : account.id(), null, null,
+                message);
+    }
+
+    private X509Certificate trustRoot() {
+        if (trust == null || trust.isBlank()) {
+            throw new ClientError.Conflict("this satellite cannot check sync responses: set upstream.trust to the"
+                    + " upstream's root CA certificate (the ca.pem of its certs dir)");
+        }
+        try {
+            return PemFiles.readCertificate(Path.of(trust));
+        } catch (RuntimeException e) {
+            throw new ClientError.Conflict("upstream.trust names " + trust + ", which cannot be read as a PEM"
+                    + " certificate: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Test hook: runs inside the store write in the middle of applying a response, after the pools were
+     * replaced and before the local transfers and the sync state; null removes it.
+     */
+    void probeDuringApply(Consumer<Handle> probe) {
+        this.applyProbe = probe == null ? h -> { } : probe;
+    }
+}
