@@ -2,6 +2,7 @@ package dev.smartsat.agent;
 
 import dev.smartsat.agent.TransportException.Kind;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.pki.TrustAnchors;
 import dev.smartsat.transport.Envelope;
 import java.io.IOException;
 import java.net.URI;
@@ -12,15 +13,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The device side of /SmartTransport: signs a request into an envelope, posts it over HTTPS to a satellite whose
@@ -92,23 +90,16 @@ public final class TransportClient {
      */
     public static HttpClient httpClient(X509Certificate root, Executor executor) {
         try {
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            anchors.setCertificateEntry("smartsat-root", root);
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(anchors);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
             HttpClient.Builder builder = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(tls)
+                    .sslContext(TrustAnchors.trusting(root))
                     .connectTimeout(CONNECT_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NEVER);
             if (executor != null) {
                 builder.executor(executor);
             }
             return builder.build();
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS trusting " + root.getSubjectX500Principal(), e);
         }
     }
