@@ -5,14 +5,11 @@ import dev.smartsat.licensing.VirtualAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Smart accounts and their virtual accounts. */
-@RegisterConstructorMapper(SmartAccount.class)
-@RegisterConstructorMapper(VirtualAccount.class)
 public interface AccountDao {
     @SqlQuery("SELECT COUNT(*) FROM smart_account")
     long countAccounts();

@@ -3,13 +3,10 @@ package dev.smartsat.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Management API clients and the bearer tokens issued to them. */
-@RegisterConstructorMapper(ClientDao.ClientRow.class)
-@RegisterConstructorMapper(ClientDao.AccessTokenRow.class)
 public interface ClientDao {
     /** A stored client; the secret only as its hash. */
     record ClientRow(String clientId, String name, String role, String secretHash, Instant createdAt) {}

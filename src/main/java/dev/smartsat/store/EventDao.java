@@ -3,13 +3,11 @@ package dev.smartsat.store;
 import dev.smartsat.licensing.Event;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The event log. Filters are optional: a null parameter matches everything. */
-@RegisterConstructorMapper(Event.class)
 public interface EventDao {
     String FILTER = " FROM event e LEFT JOIN virtual_account va ON va.id = e.virtual_account_id"
             + " WHERE (:allAccounts OR e.account_id = :accountId)"

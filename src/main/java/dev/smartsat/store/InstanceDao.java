@@ -4,14 +4,12 @@ import dev.smartsat.licensing.ProductInstance;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Product instances. */
-@RegisterConstructorMapper(ProductInstance.class)
 public interface InstanceDao {
     String COLUMNS = "id, piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname, software_tag,"
             + " export_controlled, registered_at, last_contact_at, cert_serial, cert_public_key, cert_issued_at,"

@@ -5,14 +5,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** License pools and the record of local transfers between them. */
-@RegisterConstructorMapper(LicensePool.class)
 public interface LicensePoolDao {
     String COLUMNS = "id, virtual_account_id, entitlement_tag, display_name, license_type, quantity, end_date";
 

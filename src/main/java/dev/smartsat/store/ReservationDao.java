@@ -3,7 +3,6 @@ package dev.smartsat.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
@@ -11,9 +10,6 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Specific License Reservations: the codes of a reserved instance and what it holds per tag. */
-@RegisterConstructorMapper(ReservationDao.Codes.class)
-@RegisterConstructorMapper(ReservationDao.Held.class)
-@RegisterConstructorMapper(ReservationDao.TagTotal.class)
 public interface ReservationDao {
     /** The codes of one reservation: the request it answered, the code in force, and an update awaiting confirmation. */
     record Codes(long id, String reservationRequestCode, String reservationCode, Long reservationTimestamp,

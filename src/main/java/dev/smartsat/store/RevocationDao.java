@@ -3,12 +3,10 @@ package dev.smartsat.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Revoked ID certificates: the CRL's content, and how a replaced certificate is recognised. */
-@RegisterConstructorMapper(RevocationDao.Revoked.class)
 public interface RevocationDao {
     /** One revoked certificate. */
     record Revoked(String serial, String piid, String publicKey, Instant revokedAt, String reason) {}

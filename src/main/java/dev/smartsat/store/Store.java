@@ -94,11 +94,14 @@ public final class Store implements AutoCloseable {
         Jdbi jdbi = Jdbi.create(dataSource(url, busyTimeoutMs, writer).getConnection());
         jdbi.installPlugin(new SqlObjectPlugin());
         jdbi.setStatementBuilderFactory(connection -> new CachedStatements());
+        jdbi.registerRowMapper(RECORDS);
         TimeColumns.register(jdbi);
         Handle handle = jdbi.open();
         handles.add(handle);
         return handle;
     }
+
+    private static final RecordMappers RECORDS = new RecordMappers();
 
     /** The DAOs attached to each open handle: attaching copies Jdbi's configuration, so do it once. */
     private static final Map<Handle, Map<Class<?>, Object>> DAOS = new ConcurrentHashMap<>();

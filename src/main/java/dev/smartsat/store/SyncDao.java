@@ -5,16 +5,10 @@ import dev.smartsat.sync.SyncState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The satellite's side of synchronization: its sync state, and what a sync request reports. */
-@RegisterConstructorMapper(SyncState.class)
-@RegisterConstructorMapper(ProductInstance.class)
-@RegisterConstructorMapper(SyncDao.UsageLine.class)
-@RegisterConstructorMapper(SyncDao.ReservationLine.class)
-@RegisterConstructorMapper(SyncDao.TransferLine.class)
 public interface SyncDao {
     /** One entitlement an instance reported. */
     record UsageLine(long instanceId, String entitlementTag, long count, String status) {}

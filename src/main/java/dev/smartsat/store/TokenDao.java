@@ -4,13 +4,11 @@ import dev.smartsat.licensing.RegistrationToken;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Registration tokens. */
-@RegisterConstructorMapper(RegistrationToken.class)
 public interface TokenDao {
     String COLUMNS = "id, virtual_account_id, token, description, created_at, expires_at, export_controlled,"
             + " max_uses, uses, revoked_at";

@@ -3,7 +3,6 @@ package dev.smartsat.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
@@ -12,10 +11,6 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The upstream's side of synchronization: the satellites it heard from and what they reported. */
-@RegisterConstructorMapper(UpstreamDao.SatelliteRow.class)
-@RegisterConstructorMapper(UpstreamDao.ReportedInstance.class)
-@RegisterConstructorMapper(UpstreamDao.ReportedUsage.class)
-@RegisterConstructorMapper(UpstreamDao.InstanceCount.class)
 public interface UpstreamDao {
     /** A satellite as registered by its first sync request. */
     record SatelliteRow(long id, String satelliteId, long accountId, String accountName, String certificateSha256,

@@ -3,14 +3,11 @@ package dev.smartsat.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Per-instance license usage and the running per-pool totals built from it. */
-@RegisterConstructorMapper(UsageDao.UsageRow.class)
-@RegisterConstructorMapper(UsageDao.PoolUsage.class)
 public interface UsageDao {
     /** One entitlement an instance reported. */
     record UsageRow(long instanceId, long virtualAccountId, String entitlementTag, long count,
