@@ -5,6 +5,8 @@ import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +54,9 @@ public final class Fleet {
     private final String[] keyIds;
     private final long[] registerNanos;
     private final long[] authorizeNanos;
+    // When each device next renews its ID certificate and next reports its usage, by the satellite's clock.
+    private final long[] nextRenewal;
+    private final long[] nextAuthorization;
 
     private final LongAdder registered = new LongAdder();
     private final LongAdder authorized = new LongAdder();
@@ -76,6 +81,8 @@ public final class Fleet {
         keyIds = new String[n];
         registerNanos = new long[n];
         authorizeNanos = new long[n];
+        nextRenewal = new long[n];
+        nextAuthorization = new long[n];
         Arrays.fill(registerNanos, -1);
         Arrays.fill(authorizeNanos, -1);
     }
@@ -144,6 +151,7 @@ public final class Fleet {
                         caChain(answer), keys[i].getPublic(), client.clock().now());
                 productInstanceIds[i] = answer.text("product_instance_identifier");
                 keyIds[i] = idCert.getSerialNumber().toString(16);
+                nextRenewal[i] = answer.instant("next_renewal_attempt").toEpochMilli();
                 registered.increment();
             } else {
                 count(registerFailures, answer.code());
@@ -165,6 +173,7 @@ public final class Fleet {
                     identities[i], productInstanceIds[i], timestamp, nonce, settings.entitlements()));
             if (answer.ok()) {
                 authorized.increment();
+                nextAuthorization[i] = answer.instant("next_communication_attempt").toEpochMilli();
                 count(authorizationStatuses, String.valueOf(answer.text("authorization_status")));
             } else {
                 count(authorizeFailures, answer.code());
@@ -173,6 +182,104 @@ public final class Fleet {
             count(authorizeFailures, e.kind().name());
         }
         authorizeNanos[i] = System.nanoTime() - start;
+    }
+
+    /**
+     * Replays {@code days} simulated days after {@link #run}: each day the satellite's clock moves on one day, and
+     * every device whose ID certificate renewal or usage report is due by then sends RENEW_ID_CERT or AUTH_REQUEST,
+     * as a product does on its timers (SPEC §10, {@code --days}).
+     */
+    public ReplayReport replay(int days, SatelliteClock satellite) throws TransportException, InterruptedException {
+        phase = "replay";
+        Map<String, LongAdder> renewFailures = new ConcurrentHashMap<>();
+        Map<String, LongAdder> authFailures = new ConcurrentHashMap<>();
+        LongAdder renewals = new LongAdder();
+        LongAdder authorizations = new LongAdder();
+        long[] renewNanos = new long[settings.devices()];
+        long[] authNanos = new long[settings.devices()];
+        List<Long> renewSamples = new ArrayList<>();
+        List<Long> authSamples = new ArrayList<>();
+        Instant from = null;
+        Instant to = null;
+        long start = System.nanoTime();
+        for (int day = 1; day <= days; day++) {
+            Instant now = satellite.advance(Duration.ofDays(1));
+            client.clock().learn(now);
+            from = from == null ? now : from;
+            to = now;
+            long nowMillis = now.toEpochMilli();
+            Arrays.fill(renewNanos, -1);
+            Arrays.fill(authNanos, -1);
+            completed.set(0);
+            runPhase(i -> {
+                if (productInstanceIds[i] == null) {
+                    return;
+                }
+                if (nextRenewal[i] <= nowMillis) {
+                    long t = System.nanoTime();
+                    if (renew(i, renewFailures)) {
+                        renewals.increment();
+                    }
+                    renewNanos[i] = System.nanoTime() - t;
+                }
+                if (nextAuthorization[i] <= nowMillis) {
+                    long t = System.nanoTime();
+                    if (reauthorize(i, authFailures)) {
+                        authorizations.increment();
+                    }
+                    authNanos[i] = System.nanoTime() - t;
+                }
+            });
+            for (int i = 0; i < renewNanos.length; i++) {
+                if (renewNanos[i] >= 0) {
+                    renewSamples.add(renewNanos[i]);
+                }
+                if (authNanos[i] >= 0) {
+                    authSamples.add(authNanos[i]);
+                }
+            }
+        }
+        phase = "done";
+        return new ReplayReport(days, from, to, renewals.sum(), authorizations.sum(), totals(renewFailures),
+                totals(authFailures), seconds(System.nanoTime() - start),
+                Percentiles.ofNanos(renewSamples.stream().mapToLong(Long::longValue).toArray()),
+                Percentiles.ofNanos(authSamples.stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    private boolean renew(int i, Map<String, LongAdder> failures) {
+        try {
+            String csr = DeviceKeys.csrPem(keys[i], settings.pid(), identities[i].serial());
+            Answer answer = client.send(keys[i].getPrivate(), keyIds[i], (timestamp, nonce) -> Requests.renewIdCert(
+                    identities[i], productInstanceIds[i], timestamp, nonce, csr, null));
+            if (!answer.ok()) {
+                count(failures, answer.code());
+                return false;
+            }
+            X509Certificate idCert = client.trust().verifyIdCertificate(answer.text("id_cert"), null,
+                    keys[i].getPublic(), client.clock().now());
+            keyIds[i] = idCert.getSerialNumber().toString(16);
+            nextRenewal[i] = answer.instant("next_renewal_attempt").toEpochMilli();
+            return true;
+        } catch (TransportException e) {
+            count(failures, e.kind().name());
+            return false;
+        }
+    }
+
+    private boolean reauthorize(int i, Map<String, LongAdder> failures) {
+        try {
+            Answer answer = client.send(keys[i].getPrivate(), keyIds[i], (timestamp, nonce) -> Requests.authRequest(
+                    identities[i], productInstanceIds[i], timestamp, nonce, settings.entitlements()));
+            if (!answer.ok()) {
+                count(failures, answer.code());
+                return false;
+            }
+            nextAuthorization[i] = answer.instant("next_communication_attempt").toEpochMilli();
+            return true;
+        } catch (TransportException e) {
+            count(failures, e.kind().name());
+            return false;
+        }
     }
 
     /** Hands device indexes to {@code concurrency} workers until none are left. */

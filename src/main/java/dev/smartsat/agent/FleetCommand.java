@@ -1,6 +1,7 @@
 package dev.smartsat.agent;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -60,14 +61,31 @@ final class FleetCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print exactly one JSON object on standard output instead of the summary.")
     boolean json;
 
+    @Option(names = "--days", paramLabel = "D", defaultValue = "0",
+            description = "After registering and authorizing, replay D simulated days: the satellite's clock moves on"
+                    + " a day at a time (PUT /sim/clock) and devices renew and report usage when their timers say.")
+    int days;
+
+    @Option(names = "--admin-credentials", paramLabel = "FILE", defaultValue = "data/admin-credentials.json",
+            description = "For --days: an admin client's {\"client_id\",\"client_secret\"} (default: ${DEFAULT-VALUE},"
+                    + " the satellite's bootstrap admin).")
+    Path adminCredentials;
+
     @Override
     public Integer call() throws InterruptedException {
         String prefix = serialPrefix != null ? serialPrefix : randomPrefix();
         Fleet fleet;
+        SatelliteClock satelliteClock = null;
         try {
+            if (days < 0 || days > 3650) {
+                throw new IllegalArgumentException("--days must be 0 to 3650");
+            }
             X509Certificate root = TransportClient.readRoot(agent.ca);
             fleet = new Fleet(new Fleet.Settings(url, token, devices, concurrency, entitlements, pid, prefix,
                     agent.retries), root, Clock.systemUTC());
+            if (days > 0) {
+                satelliteClock = SatelliteClock.fromCredentials(TransportClient.httpClient(root), url, adminCredentials);
+            }
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("smartsat agent fleet: " + e.getMessage());
             return AgentCommand.USAGE;
@@ -76,6 +94,9 @@ final class FleetCommand implements Callable<Integer> {
         ProgressBar progress = json || System.console() == null ? null : new ProgressBar(fleet, spec.commandLine().getErr());
         try {
             report = fleet.run();
+            if (satelliteClock != null) {
+                report = report.withReplay(fleet.replay(days, satelliteClock));
+            }
         } catch (TransportException e) {
             spec.commandLine().getErr().println("fleet failed: " + e.kind() + " — " + e.getMessage());
             return AgentCommand.UNREACHABLE;

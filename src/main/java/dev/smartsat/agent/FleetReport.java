@@ -19,12 +19,29 @@ import java.util.Map;
 public record FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
                           double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
                           Percentiles authorizeLatency, Map<String, Long> registerFailures,
-                          Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
+                          Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses,
+                          ReplayReport replay) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Devices that did not get through both REGISTER and AUTH_REQUEST. */
+    /** A run without {@code --days}. */
+    public FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
+                       double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
+                       Percentiles authorizeLatency, Map<String, Long> registerFailures,
+                       Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
+        this(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds, authorizeSeconds,
+                registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null);
+    }
+
+    /** This report with a replay's. */
+    public FleetReport withReplay(ReplayReport replayed) {
+        return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
+                authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
+                authorizationStatuses, replayed);
+    }
+
+    /** Devices that did not get through both REGISTER and AUTH_REQUEST, plus failed requests of a replay. */
     public long failed() {
-        return devices - authorized;
+        return devices - authorized + (replay == null ? 0 : replay.failed());
     }
 
     /** Both timed phases (key generation before them is not counted). */
@@ -40,7 +57,7 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         return rate(authorized, authorizeSeconds);
     }
 
-    /** Exactly the object of SPEC §10, keys in its order. */
+    /** Exactly the object of SPEC §10, keys in its order; a {@code --days} run adds {@code "replay"}. */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("devices", devices);
@@ -54,6 +71,9 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         ObjectNode latency = root.putObject("latencyMs");
         percentiles(latency.putObject("register"), registerLatency);
         percentiles(latency.putObject("authorize"), authorizeLatency);
+        if (replay != null) {
+            replay.write(root.putObject("replay"));
+        }
         return root.toString();
     }
 
@@ -72,17 +92,20 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         out.add("  latency (ms)        p50        p95        p99");
         out.add(latencyLine("register", registerLatency));
         out.add(latencyLine("authorize", authorizeLatency));
+        if (replay != null) {
+            out.addAll(replay.summary());
+        }
         return out;
     }
 
-    private static String latencyLine(String kind, Percentiles p) {
+    static String latencyLine(String kind, Percentiles p) {
         if (p == null) {
             return String.format("    %-12s %10s", kind, "-");
         }
         return String.format("    %-12s %10.3f %10.3f %10.3f", kind, p.p50(), p.p95(), p.p99());
     }
 
-    private static void percentiles(ObjectNode node, Percentiles p) {
+    static void percentiles(ObjectNode node, Percentiles p) {
         if (p == null) {
             node.putNull("p50");
             node.putNull("p95");
