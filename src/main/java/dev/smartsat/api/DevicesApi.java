@@ -3,7 +3,7 @@ package dev.smartsat.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.licensing.Devices;
 import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.licensing.Reservations;
+import dev.smartsat.reservation.Reservation;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ final class DevicesApi {
     record ReservationInfo(String status, String reservationCode, String authorizationCode,
                            Instant authorizationTimestamp, String pendingAuthorizationCode,
                            List<ReservedLicense> licenses) {
-        static ReservationInfo of(Reservations.Reservation r) {
+        static ReservationInfo of(Reservation r) {
             return r == null ? null : new ReservationInfo(r.status(), r.reservationCode(), r.authorizationCode(),
                     r.timestamp(), r.pendingAuthorizationCode(), r.licenses().stream()
                     .map(l -> new ReservedLicense(l.entitlementTag(), l.count(), l.pendingCount())).toList());

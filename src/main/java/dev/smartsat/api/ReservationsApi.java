@@ -2,7 +2,7 @@ package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.licensing.Reservations;
+import dev.smartsat.reservation.Reservations;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

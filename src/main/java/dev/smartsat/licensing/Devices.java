@@ -1,5 +1,7 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.reservation.Reservation;
+import dev.smartsat.reservation.Reservations;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.UsageDao;
@@ -36,7 +38,7 @@ public final class Devices {
      * Specific License Reservation.
      */
     public record Device(ProductInstance instance, String virtualAccount, List<UsageDao.UsageRow> usage,
-                         Reservations.Reservation reservation, Instant now) {}
+                         Reservation reservation, Instant now) {}
 
     /** A page of devices. */
     public record Page(long totalRecords, List<Device> devices) {}
@@ -121,7 +123,7 @@ public final class Devices {
         for (UsageDao.UsageRow row : Store.dao(h, UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
             usage.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
         }
-        Map<Long, Reservations.Reservation> reserved = Reservations.of(h, instances);
+        Map<Long, Reservation> reserved = Reservation.of(h, instances);
         return instances.stream().map(i -> new Device(i, va.name(), usage.getOrDefault(i.id(), List.of()),
                 reserved.get(i.id()), now)).toList();
     }

@@ -1,10 +1,14 @@
-package dev.smartsat.licensing;
+package dev.smartsat.reservation;
 
 import dev.smartsat.config.Catalog;
-import dev.smartsat.reservation.AuthorizationCode;
-import dev.smartsat.reservation.InvalidCodeException;
-import dev.smartsat.reservation.RequestCode;
-import dev.smartsat.reservation.ReturnCode;
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.ClientError;
+import dev.smartsat.licensing.Compliance;
+import dev.smartsat.licensing.EventType;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.LicensePool;
+import dev.smartsat.licensing.ProductInstance;
+import dev.smartsat.licensing.VirtualAccount;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.ReservationDao;
@@ -38,7 +42,7 @@ public final class Reservations {
     public static final String SUCCESS = "SUCCESS";
     public static final String ERROR = "ERROR";
     /** Reserved instances never lapse: their expiry instants lie here. */
-    static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
+    public static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
     private final Store store;
     private final Clock clock;
@@ -339,7 +343,7 @@ public final class Reservations {
      * Moves a reserved instance to another virtual account of the same smart account, which must have the
      * balance for everything the reservation holds (409 otherwise).
      */
-    void move(Handle h, ProductInstance instance, VirtualAccount target, Instant now) {
+    public void move(Handle h, ProductInstance instance, VirtualAccount target, Instant now) {
         ReservationDao reservations = Store.dao(h, ReservationDao.class);
         Map<String, Long> taken = new HashMap<>();
         for (Held r : reservations.held(instance.id())) {
@@ -350,30 +354,6 @@ public final class Reservations {
             }
         }
         reservations.moveTo(target.id(), instance.id());
-    }
-
-    /** What a reserved instance holds, and its codes, for the device views. */
-    public record Reservation(String status, String reservationCode, String authorizationCode, Instant timestamp,
-                              String pendingAuthorizationCode, List<Held> licenses) {}
-
-    static Map<Long, Reservation> of(Handle h, List<ProductInstance> instances) {
-        List<Long> ids = instances.stream().filter(ProductInstance::reserved).map(ProductInstance::id).toList();
-        if (ids.isEmpty()) {
-            return Map.of();
-        }
-        ReservationDao dao = Store.dao(h, ReservationDao.class);
-        Map<Long, List<Held>> held = new HashMap<>();
-        dao.heldBy(ids).forEach(r -> held.computeIfAbsent(r.instanceId(), k -> new ArrayList<>()).add(r));
-        Map<Long, Reservation> out = new HashMap<>();
-        for (ProductInstance i : instances) {
-            if (i.reserved()) {
-                Codes c = dao.codes(i.id()).orElseThrow();
-                out.put(i.id(), new Reservation(i.reservationStatus(), c.reservationRequestCode(), c.reservationCode(),
-                        c.reservationTimestamp() == null ? null : Instant.ofEpochMilli(c.reservationTimestamp()),
-                        c.pendingReservationCode(), held.getOrDefault(i.id(), List.of())));
-            }
-        }
-        return out;
     }
 
     private static ProductInstance reservedInstance(Handle h, VirtualAccount va, String piid) {
