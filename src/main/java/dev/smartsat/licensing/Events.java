@@ -25,13 +25,13 @@ public final class Events {
 
     public static void record(Handle handle, Instant time, EventType type, VirtualAccount va, String piid,
                               String message) {
-        handle.attach(EventDao.class).insert(time, type.name(), va == null ? null : va.accountId(),
+        Store.dao(handle, EventDao.class).insert(time, type.name(), va == null ? null : va.accountId(),
                 va == null ? null : va.id(), piid, message);
     }
 
     /** An event that belongs to no account, such as a client created or the clock moved. */
     public static void recordGlobal(Handle handle, Instant time, EventType type, String message) {
-        handle.attach(EventDao.class).insert(time, type.name(), null, null, null, message);
+        Store.dao(handle, EventDao.class).insert(time, type.name(), null, null, null, message);
     }
 
     public void recordGlobal(EventType type, String message) {

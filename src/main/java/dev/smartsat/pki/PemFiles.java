@@ -1,5 +1,6 @@
 package dev.smartsat.pki;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -18,10 +19,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CRLException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -30,7 +34,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -46,7 +49,8 @@ public final class PemFiles {
 
     // Certificates and CRLs go through the JDK's own factory so that they interoperate with JSSE, KeyStore
     // and CertPathValidator without surprises; keys go through BC because that is where we sign and verify.
-    private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter();
+    // CertificateFactory is not documented as thread-safe; one per thread.
+    private static final ThreadLocal<CertificateFactory> FACTORIES = ThreadLocal.withInitial(PemFiles::newFactory);
     private static final JcaX509CRLConverter CRLS = new JcaX509CRLConverter();
     private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(Crypto.provider());
 
@@ -161,9 +165,18 @@ public final class PemFiles {
 
     static X509Certificate toCertificate(X509CertificateHolder holder) {
         try {
-            return CERTIFICATES.getCertificate(holder);
-        } catch (CertificateException e) {
+            // BC's converter looks the factory up again for every certificate; the registration path makes one each.
+            return (X509Certificate) FACTORIES.get().generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+        } catch (CertificateException | IOException e) {
             throw new IllegalArgumentException("unreadable certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private static CertificateFactory newFactory() {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("no X.509 certificate factory", e);
         }
     }
 
@@ -204,6 +217,13 @@ public final class PemFiles {
      * with {@code \n} line ends on every platform.
      */
     public static String toPem(Object object) {
+        if (object instanceof X509Certificate certificate) {
+            try {
+                return pem("CERTIFICATE", certificate.getEncoded());
+            } catch (CertificateEncodingException e) {
+                throw new IllegalArgumentException("cannot encode a certificate as PEM", e);
+            }
+        }
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             if (object instanceof PrivateKey key) {
@@ -216,6 +236,12 @@ public final class PemFiles {
             throw new IllegalArgumentException("cannot encode " + object.getClass().getSimpleName() + " as PEM", e);
         }
         return out.toString().replace("\r\n", "\n");
+    }
+
+    /** RFC 7468 text: base64 in lines of 64 characters between the BEGIN and END lines of {@code label}. */
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 
     /** Writes a certificate, CRL, CSR or public key, replacing the file atomically. */

@@ -71,6 +71,20 @@ class PemFilesTest {
     }
 
     @Test
+    void certificatePemIsExactlyWhatBouncyCastleWrites() throws Exception {
+        Pki pki = Pki.loadOrCreate(dir.resolve("pem-certs"), List.of(), Clock.systemUTC());
+        for (X509Certificate certificate : List.of(pki.root(), pki.productCa(), pki.signingCert(), pki.tlsCert())) {
+            StringWriter bc = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(bc)) {
+                writer.writeObject(certificate);
+            }
+            String ours = PemFiles.toPem(certificate);
+            assertEquals(bc.toString().replace("\r\n", "\n"), ours);
+            assertEquals(certificate, PemFiles.certificateFromPem(ours));
+        }
+    }
+
+    @Test
     void certificateCsrCrlAndPublicKeyRoundTrip() throws Exception {
         Pki pki = Pki.loadOrCreate(dir.resolve("certs"), List.of(), Clock.systemUTC());
         Path certFile = dir.resolve("signing-copy.pem");
