@@ -11,7 +11,6 @@ import dev.smartsat.reservation.InvalidCodeException;
 import dev.smartsat.reservation.RequestCode;
 import dev.smartsat.reservation.ReturnCode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -31,7 +30,7 @@ public final class Device {
     private final DeviceClock clock;
     private final int retries;
     private final DeviceState state;
-    private HttpClient http;
+    private HttpsClient http;
     private TransportClient client;
 
     /** What REGISTER sends; {@code hostname} null means the device does not share it, {@code softwareTag} null the default. */

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The satellite's simulated clock, moved by the fleet's {@code --days} replay through {@code PUT /sim/clock}
@@ -21,15 +19,14 @@ import java.time.Instant;
  */
 final class SatelliteClock {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http;
+    private final HttpsClient http;
     private final URI base;
     private final String clientId;
     private final String clientSecret;
     private String bearer;
 
-    SatelliteClock(HttpClient http, URI transportUrl, String clientId, String clientSecret) {
+    SatelliteClock(HttpsClient http, URI transportUrl, String clientId, String clientSecret) {
         this.http = http;
         this.base = transportUrl.resolve("/");
         this.clientId = clientId;
@@ -37,7 +34,7 @@ final class SatelliteClock {
     }
 
     /** Reads {@code {"client_id","client_secret"}}, the file a satellite writes for its bootstrap admin. */
-    static SatelliteClock fromCredentials(HttpClient http, URI transportUrl, Path file) {
+    static SatelliteClock fromCredentials(HttpsClient http, URI transportUrl, Path file) {
         JsonNode credentials;
         try {
             credentials = JSON.readTree(Files.readString(file));
@@ -55,42 +52,40 @@ final class SatelliteClock {
     /** Moves the satellite's clock on by {@code step}; returns its new time. */
     Instant advance(Duration step) throws TransportException {
         String body = "{\"advance\":\"" + step + "\"}";
-        HttpResponse<String> response = put(body);
-        if (response.statusCode() == 401) {
+        HttpsClient.Response response = put(body);
+        if (response.status() == 401) {
             bearer = null;
             response = put(body);
         }
-        if (response.statusCode() != 200) {
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.status() != 200) {
             throw new TransportException(TransportException.Kind.NOT_AN_ENVELOPE, "PUT /sim/clock answered HTTP "
-                    + response.statusCode() + ": " + response.body()
-                    + " (are simulation controls enabled, and is the client an admin?)");
+                    + response.status() + ": " + text + " (are simulation controls enabled, and is the client an admin?)");
         }
         try {
-            return Instant.parse(JSON.readTree(response.body()).path("now").asText());
+            return Instant.parse(JSON.readTree(text).path("now").asText());
         } catch (IOException | RuntimeException e) {
             throw new TransportException(TransportException.Kind.NOT_AN_ENVELOPE, "PUT /sim/clock answered no time: "
-                    + response.body());
+                    + text);
         }
     }
 
-    private HttpResponse<String> put(String body) throws TransportException {
+    private HttpsClient.Response put(String body) throws TransportException {
         if (bearer == null) {
             bearer = token();
         }
-        return send(HttpRequest.newBuilder(base.resolve("/backend/api/v1/sim/clock")).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send("PUT", base.resolve("/backend/api/v1/sim/clock"), Map.of("Authorization", "Bearer " + bearer,
+                "Content-Type", "application/json"), body);
     }
 
     private String token() throws TransportException {
         String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/backend/oauth/token"))
-                .timeout(TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-        if (response.statusCode() != 200) {
+        HttpsClient.Response response = send("POST", base.resolve("/backend/oauth/token"),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), form);
+        if (response.status() != 200) {
             throw new TransportException(TransportException.Kind.NOT_AN_ENVELOPE, "the satellite refused the admin"
-                    + " credentials (HTTP " + response.statusCode() + ")");
+                    + " credentials (HTTP " + response.status() + ")");
         }
         try {
             return JSON.readTree(response.body()).path("access_token").asText();
@@ -99,15 +94,13 @@ final class SatelliteClock {
         }
     }
 
-    private HttpResponse<String> send(HttpRequest request) throws TransportException {
+    private HttpsClient.Response send(String method, URI uri, Map<String, String> headers, String body)
+            throws TransportException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(method, uri, headers, body.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new TransportException(TransportException.Kind.UNREACHABLE, "cannot reach " + request.uri() + ": "
+            throw new TransportException(TransportException.Kind.UNREACHABLE, "cannot reach " + uri + ": "
                     + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException(TransportException.Kind.UNREACHABLE, "interrupted", e);
         }
     }
 }

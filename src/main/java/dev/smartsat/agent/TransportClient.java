@@ -2,22 +2,17 @@ package dev.smartsat.agent;
 
 import dev.smartsat.agent.TransportException.Kind;
 import dev.smartsat.pki.PemFiles;
-import dev.smartsat.pki.TrustAnchors;
 import dev.smartsat.transport.Envelope;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
@@ -32,8 +27,9 @@ public final class TransportClient {
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
     // A Retry-After beyond this is more likely a misconfigured fault than a wait worth sitting through.
     static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    private static final Map<String, String> JSON_CONTENT = Map.of("Content-Type", "application/json");
 
-    private final HttpClient http;
+    private final HttpsClient http;
     private final URI url;
     private final URI trustUrl;
     private final X509Certificate root;
@@ -45,7 +41,7 @@ public final class TransportClient {
      * @param url     the full transport URL, e.g. {@code https://localhost:8443/SmartTransport}
      * @param retries how many more attempts an OK_TRY_AGAIN answer gets
      */
-    public TransportClient(HttpClient http, URI url, X509Certificate root, DeviceClock clock, int retries) {
+    public TransportClient(HttpsClient http, URI url, X509Certificate root, DeviceClock clock, int retries) {
         requireTransportUrl(url);
         if (retries < 0) {
             throw new IllegalArgumentException("--retries must be 0 or more");
@@ -75,33 +71,9 @@ public final class TransportClient {
         }
     }
 
-    /**
-     * An HTTP/1.1 client that trusts exactly {@code root} for TLS. Connections are kept alive and pooled, so
-     * one client serves any number of devices and threads.
-     */
-    public static HttpClient httpClient(X509Certificate root) {
-        return httpClient(root, null);
-    }
-
-    /**
-     * {@link #httpClient(X509Certificate)} whose asynchronous stages run on {@code executor} (null: the JDK's
-     * default thread pool). The fleet passes a direct executor: every request is a blocking send from a worker
-     * anyway, and handing each stage to a pool thread and back cost it more CPU than the TLS itself.
-     */
-    public static HttpClient httpClient(X509Certificate root, Executor executor) {
-        try {
-            HttpClient.Builder builder = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .sslContext(TrustAnchors.trusting(root))
-                    .connectTimeout(CONNECT_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            if (executor != null) {
-                builder.executor(executor);
-            }
-            return builder.build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS trusting " + root.getSubjectX500Principal(), e);
-        }
+    /** An HTTPS client that trusts exactly {@code root}; one serves any number of devices and threads. */
+    public static HttpsClient httpClient(X509Certificate root) {
+        return HttpsClient.trusting(root, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
     public URI url() {
@@ -120,11 +92,10 @@ public final class TransportClient {
         }
         synchronized (this) {
             if (trust == null) {
-                HttpRequest request = HttpRequest.newBuilder(trustUrl).timeout(REQUEST_TIMEOUT).GET().build();
-                HttpResponse<byte[]> response = exchange(request);
-                if (response.statusCode() != 200) {
+                HttpsClient.Response response = exchange("GET", trustUrl, null);
+                if (response.status() != 200) {
                     throw new TransportException(Kind.NOT_AN_ENVELOPE, "GET " + trustUrl + " answered HTTP "
-                            + response.statusCode() + "; is " + url + " a SmartSat satellite?");
+                            + response.status() + "; is " + url + " a SmartSat satellite?");
                 }
                 trust = SatelliteTrust.fromBundle(new String(response.body(), StandardCharsets.US_ASCII), root,
                         clock.now());
@@ -149,13 +120,8 @@ public final class TransportClient {
             String nonce = Nonces.next();
             String payload = body.payload(clock.nowMillis(), nonce);
             byte[] envelope = Envelope.sign(payload, key, keyId).toJson().getBytes(StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(url)
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(envelope))
-                    .build();
-            HttpResponse<byte[]> response = exchange(request);
-            Answer answer = verified.verifier().verify(response.statusCode(), response.body(), nonce,
+            HttpsClient.Response response = exchange("POST", url, envelope);
+            Answer answer = verified.verifier().verify(response.status(), response.body(), nonce,
                     retryAfter(response));
             if (answer.tryAgain() && retried < retries) {
                 retried++;
@@ -171,29 +137,23 @@ public final class TransportClient {
         }
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest request) throws TransportException {
+    private HttpsClient.Response exchange(String method, URI uri, byte[] body) throws TransportException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new TransportException(Kind.UNREACHABLE, request.method() + " " + request.uri() + " timed out", e);
+            return http.send(method, uri, body == null ? Map.of() : JSON_CONTENT, body);
+        } catch (SocketTimeoutException e) {
+            throw new TransportException(Kind.UNREACHABLE, method + " " + uri + " timed out", e);
         } catch (SSLException e) {
-            throw new TransportException(Kind.UNREACHABLE, "TLS with " + request.uri().getAuthority()
+            throw new TransportException(Kind.UNREACHABLE, "TLS with " + uri.getAuthority()
                     + " failed (is --ca the satellite's root CA?): " + e.getMessage(), e);
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e.getCause() instanceof SSLException ssl) {
-                why = "TLS failed (is --ca the satellite's root CA?): " + ssl.getMessage();
-            }
-            throw new TransportException(Kind.UNREACHABLE, "cannot reach " + request.uri() + ": " + why, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransportException(Kind.UNREACHABLE, "interrupted while talking to " + request.uri(), e);
+            throw new TransportException(Kind.UNREACHABLE, "cannot reach " + uri + ": " + why, e);
         }
     }
 
     /** Retry-After in delta-seconds, the only form the satellite sends; anything else is ignored. */
-    static Duration retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
+    static Duration retryAfter(HttpsClient.Response response) {
+        Optional<String> header = response.header("Retry-After");
         if (header.isEmpty()) {
             return null;
         }

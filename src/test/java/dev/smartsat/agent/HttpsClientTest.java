@@ -1,0 +1,169 @@
+package dev.smartsat.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smartsat.pki.Pki;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's HTTPS client against a scripted TLS server: bodies by length, in chunks and to the end of the
+ * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), and a
+ * server whose certificate does not chain to the trusted root.
+ */
+class HttpsClientTest {
+    @TempDir
+    Path dir;
+    Pki pki;
+    SSLServerSocket server;
+    Thread serverThread;
+    final BlockingQueue<String> script = new LinkedBlockingQueue<>();
+    final AtomicInteger connections = new AtomicInteger();
+    final List<String> requests = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = Pki.loadOrCreate(dir.resolve("certs"), List.of(), Clock.systemUTC());
+        char[] password = "test".toCharArray();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(pki.tlsKeyStore(password), password);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0);
+        serverThread = new Thread(this::serve, "scripted-https");
+        serverThread.setDaemon(true);
+        serverThread.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        serverThread.join(5000);
+    }
+
+    /** Each scripted answer is raw HTTP; "CLOSE" closes the connection instead of answering. */
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                connections.incrementAndGet();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                OutputStream out = socket.getOutputStream();
+                while (true) {
+                    String requestLine = in.readLine();
+                    if (requestLine == null) {
+                        break;
+                    }
+                    int length = 0;
+                    for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                        if (h.toLowerCase().startsWith("content-length:")) {
+                            length = Integer.parseInt(h.substring(15).trim());
+                        }
+                    }
+                    char[] body = new char[length];
+                    in.read(body, 0, length);
+                    synchronized (requests) {
+                        requests.add(requestLine + " " + new String(body));
+                    }
+                    String answer = script.take();
+                    if (answer.equals("CLOSE")) {
+                        break;
+                    }
+                    out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    if (answer.contains("Connection: close")) {
+                        break;
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the test closed the server, or the client went away
+            }
+        }
+    }
+
+    private HttpsClient client() {
+        return HttpsClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+
+    private URI uri(String path) {
+        return URI.create("https://localhost:" + server.getLocalPort() + path);
+    }
+
+    @Test
+    void bodiesByLengthInChunksAndToTheEndOverOneKeptAliveConnection() throws Exception {
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nRetry-After: 3\r\n\r\nhello");
+        script.add("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n");
+        script.add("HTTP/1.1 204 No Content\r\n\r\n");
+        script.add("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nto the end");
+        try (HttpsClient http = client()) {
+            HttpsClient.Response first = http.send("POST", uri("/SmartTransport"),
+                    Map.of("Content-Type", "application/json"), "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, first.status());
+            assertEquals("hello", new String(first.body(), StandardCharsets.UTF_8));
+            assertEquals("3", first.header("retry-after").orElseThrow());
+            HttpsClient.Response chunked = http.send("GET", uri("/x?y=1"), Map.of(), null);
+            assertEquals(201, chunked.status());
+            assertEquals("Wikipedia", new String(chunked.body(), StandardCharsets.UTF_8));
+            HttpsClient.Response none = http.send("DELETE", uri("/z"), Map.of(), null);
+            assertEquals(204, none.status());
+            assertEquals(0, none.body().length);
+            HttpsClient.Response toTheEnd = http.send("GET", uri("/end"), Map.of(), null);
+            assertEquals("to the end", new String(toTheEnd.body(), StandardCharsets.UTF_8));
+        }
+        assertEquals(1, connections.get(), "the first four answers share one kept-alive connection");
+        assertEquals(List.of("POST /SmartTransport HTTP/1.1 {\"a\":1}", "GET /x?y=1 HTTP/1.1 ", "DELETE /z HTTP/1.1 ",
+                "GET /end HTTP/1.1 "), requests);
+    }
+
+    @Test
+    void aKeptAliveConnectionTheServerClosedIsReplacedOnce() throws Exception {
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        script.add("CLOSE");
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
+        try (HttpsClient http = client()) {
+            assertEquals("ok", new String(http.send("GET", uri("/1"), Map.of(), null).body(), StandardCharsets.UTF_8));
+            assertEquals("again", new String(http.send("GET", uri("/2"), Map.of(), null).body(),
+                    StandardCharsets.UTF_8));
+        }
+        assertEquals(2, connections.get());
+        // A fresh connection that fails is not retried: the caller learns of it.
+        script.add("CLOSE");
+        try (HttpsClient http = client()) {
+            assertThrows(IOException.class, () -> http.send("GET", uri("/3"), Map.of(), null));
+        }
+    }
+
+    @Test
+    void aServerWhoseCertificateDoesNotChainToTheRootIsRefused() throws Exception {
+        Pki stranger = Pki.loadOrCreate(dir.resolve("stranger"), List.of(), Clock.systemUTC());
+        try (HttpsClient http = HttpsClient.trusting(stranger.root(), Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+            SSLException refused = assertThrows(SSLException.class, () -> http.send("GET", uri("/"), Map.of(), null));
+            assertTrue(refused.getMessage() != null, String.valueOf(refused));
+        }
+        assertTrue(script.isEmpty());
+    }
+}
