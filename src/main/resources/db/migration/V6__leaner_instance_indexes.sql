@@ -1,0 +1,6 @@
+-- Every registration writes a product_instance row, so each index on it costs every registration.
+-- Nothing looks instances up by certificate serial (requests name the instance; revoked serials live in
+-- revoked_certificate), and only reserved instances are ever looked up by reservation status.
+DROP INDEX product_instance_cert;
+DROP INDEX product_instance_reservation;
+CREATE INDEX product_instance_reserved ON product_instance (virtual_account_id) WHERE reservation_status IS NOT NULL;
