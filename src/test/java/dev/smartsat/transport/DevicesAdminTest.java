@@ -89,6 +89,26 @@ class DevicesAdminTest {
     }
 
     @Test
+    void aRegistrationAfterTheVirtualAccountWasRenamedCarriesTheNewName() {
+        try (TestSatellite sat = TestSatellite.start(dir)) {
+            String admin = sat.adminToken();
+            String token = sat.createToken("Lab", "{\"exportControlled\":\"Not Allowed\"}");
+            TestDevice first = new TestDevice(sat, "C9300-24UX", "RENAME1");
+            assertEquals("OK", first.register(token).status());
+            assertTrue(first.certificate.getSubjectX500Principal().getName().contains("OU=Lab,"),
+                    first.certificate.getSubjectX500Principal().getName());
+            assertEquals(200, sat.json("PATCH", LAB, admin, "{\"name\":\"Lab West\"}").status());
+            // The same token again: its virtual account is now called Lab West, in the certificate and the answer.
+            TestDevice second = new TestDevice(sat, "C9300-24UX", "RENAME2");
+            TestDevice.Answer answer = second.register(token);
+            assertEquals("OK", answer.status(), answer.toString());
+            assertEquals("Lab West", answer.data().get("virtual_account").asText());
+            assertTrue(second.certificate.getSubjectX500Principal().getName().contains("OU=Lab West,"),
+                    second.certificate.getSubjectX500Principal().getName());
+        }
+    }
+
+    @Test
     void idCertificatesValidateAndRevokedOnesAreInTheCrl() throws Exception {
         try (TestSatellite sat = TestSatellite.start(dir)) {
             TestDevice d = new TestDevice(sat, "C9300-24UX", "CERT1");
