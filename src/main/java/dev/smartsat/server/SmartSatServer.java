@@ -112,6 +112,24 @@ public final class SmartSatServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * One access-log line per request. A device message that succeeded is logged at DEBUG: a busy satellite
+     * answers thousands a second, and a line each would drown everything else (and serialise the request
+     * threads on the console); refusals and every management call stay at INFO.
+     */
+    private static void logAccess(Context ctx, Float ms) {
+        boolean routineDeviceMessage = ctx.statusCode() < 300 && ctx.path().startsWith("/SmartTransport");
+        if (routineDeviceMessage ? access.isDebugEnabled() : access.isInfoEnabled()) {
+            String line = ctx.method() + " " + ctx.path() + " " + ctx.statusCode() + " " + Math.round(ms) + "ms client="
+                    + Routes.principalOf(ctx);
+            if (routineDeviceMessage) {
+                access.debug(line);
+            } else {
+                access.info(line);
+            }
+        }
+    }
+
     private Javalin createApp(Routes.Services services) {
         char[] password = randomPassword();
         var keyStore = pki.tlsKeyStore(password);
@@ -123,8 +141,7 @@ public final class SmartSatServer implements AutoCloseable {
             config.http.maxRequestSize = maxBody;
             config.jetty.addConnector((server, httpConfig) -> Tls.connector(server, httpConfig, keyStore, password,
                     settings.server().bind(), settings.server().port()));
-            config.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms client={}", ctx.method(), ctx.path(),
-                    ctx.statusCode(), Math.round(ms), Routes.principalOf(ctx)));
+            config.requestLogger.http(SmartSatServer::logAccess);
         });
         javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, Routes.bodyLimit(ctx.path(), maxBody)));
         javalin.get("/health", this::health);
