@@ -29,6 +29,8 @@ public final class Main implements Runnable {
     /** The command line with its error handling, for main and for tests that drive it. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // Registration tokens are URL-safe base64 and may begin with '-' ("--token -Vx…" is a token, not -V).
+        cli.setAllowOptionsAsOptionParameters(true);
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalStateException
                     || e instanceof IllegalArgumentException) {

@@ -86,4 +86,21 @@ class AgentCommandTest {
         assertTrue(err.toString().startsWith("registration failed: UNREACHABLE — "), err.toString());
         assertEquals(DeviceState.RegistrationState.REGISTRATION_FAILED, StateFile.readIfExists(state).registrationState());
     }
+
+    @Test
+    void aTokenThatBeginsWithADashIsATokenNotAnOption() throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, dev.smartsat.pki.PemFiles.toPem(
+                dev.smartsat.pki.Pki.loadOrCreate(dir.resolve("certs"), java.util.List.of("localhost"),
+                        java.time.Clock.systemUTC()).root()));
+        CommandLine cli = dev.smartsat.Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        // "-V…" also starts like the -V (version) option; URL-safe base64 tokens can begin with it.
+        int code = cli.execute("agent", "--state", dir.resolve("dash.json").toString(), "--ca", ca.toString(),
+                "register", "--url", "https://127.0.0.1:1/SmartTransport", "--token", "-VlU955r4fG-WOFArjlqK",
+                "--pid", "P", "--serial", "S");
+        assertEquals(3, code, err.toString());
+        assertTrue(err.toString().startsWith("registration failed: UNREACHABLE — "), err.toString());
+    }
 }
