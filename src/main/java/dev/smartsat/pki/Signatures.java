@@ -41,12 +41,33 @@ public final class Signatures {
      * {@code false}, because the caller's answer to all of them is the same BAD_SIGNATURE.
      */
     public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
+        return verify(key, data, signature, false);
+    }
+
+    /**
+     * The key object to keep for verifying with {@code key} again and again: BouncyCastle attaches its
+     * precomputed multiples of the public point to it. Hand it to {@link #verifyPrepared}.
+     */
+    public static PublicKey prepare(PublicKey key) {
+        try {
+            return canonical(key);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
+    /** {@link #verify} with a key from {@link #prepare}, which a caller keeps beyond this class's bounded cache. */
+    public static boolean verifyPrepared(PublicKey prepared, byte[] data, byte[] signature) {
+        return verify(prepared, data, signature, true);
+    }
+
+    private static boolean verify(PublicKey key, byte[] data, byte[] signature, boolean prepared) {
         if (key == null || data == null || signature == null || signature.length == 0) {
             return false;
         }
         Signature engine = ENGINES.get();
         try {
-            engine.initVerify(canonical(key));
+            engine.initVerify(prepared ? key : canonical(key));
             engine.update(data);
             return engine.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {

@@ -58,6 +58,15 @@ public record Envelope(String payload, Signature signature) {
 
     /** Whether the signature verifies over the payload's exact bytes with {@code key}. */
     public boolean verify(PublicKey key) {
+        return verify(key, false);
+    }
+
+    /** {@link #verify} with a key from {@link Signatures#prepare}, kept by the caller for the instance's next message. */
+    public boolean verifyPrepared(PublicKey key) {
+        return verify(key, true);
+    }
+
+    private boolean verify(PublicKey key, boolean prepared) {
         if (signature == null || signature.value() == null || !Crypto.SIGNATURE_ALGORITHM.equals(signature.algorithm())) {
             return false;
         }
@@ -67,7 +76,8 @@ public record Envelope(String payload, Signature signature) {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return Signatures.verify(key, payload.getBytes(StandardCharsets.UTF_8), der);
+        byte[] signed = payload.getBytes(StandardCharsets.UTF_8);
+        return prepared ? Signatures.verifyPrepared(key, signed, der) : Signatures.verify(key, signed, der);
     }
 
     public String toJson() {

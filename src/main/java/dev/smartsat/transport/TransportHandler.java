@@ -7,6 +7,7 @@ import dev.smartsat.licensing.DeviceRefusal;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.pki.Signatures;
 import dev.smartsat.sim.Faults;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -108,13 +109,16 @@ public final class TransportHandler {
     }
 
     private Object register(TransportRequest r, Envelope envelope) throws Failure {
-        if (!"csr".equals(envelope.signature().keyId()) || !envelope.verify(csrKey(r.csr()))) {
+        PublicKey csrKey = Signatures.prepare(csrKey(r.csr()));
+        if (!"csr".equals(envelope.signature().keyId()) || !envelope.verifyPrepared(csrKey)) {
             throw new Failure(MessageCode.BAD_SIGNATURE,
                     "a REGISTER must be signed with the CSR's private key, with key_id \"csr\"");
         }
         Registrations.Registered done = registrations.register(new Registrations.Register(r.idToken(), r.udiPid(),
                 r.udiSerial(), r.udiUuid(), r.hostname(), r.softwareTag(), r.overwrite(), r.csr(), r.nonce(),
                 r.timestamp()));
+        // The ID certificate certifies the CSR's key: the instance's first AUTH_REQUEST verifies with this object.
+        keys.put(done.instance().piid(), done.instance().certSerial(), csrKey);
         ObjectNode data = renewed(done);
         data.put("product_instance_identifier", done.instance().piid());
         data.set("ca_chain", Envelope.MAPPER.valueToTree(responses.caChain()));
@@ -150,15 +154,15 @@ public final class TransportHandler {
     private Registrations.Signed verify(TransportRequest r, Envelope envelope) throws Failure {
         String keyId = envelope.signature().keyId();
         PublicKey remembered = keys.get(r.piid(), keyId);
-        if (remembered != null && envelope.verify(remembered)) {
+        if (remembered != null && envelope.verifyPrepared(remembered)) {
             return new Registrations.Signed(r.piid(), keyId, r.nonce(), r.timestamp());
         }
         keys.forget(r.piid(), keyId);
         Registrations.VerificationKey key = registrations.verificationKey(r.piid(), keyId).orElseThrow(
                 () -> new Failure(MessageCode.BAD_SIGNATURE, "key_id " + keyId
                         + " is not the serial of this instance's ID certificate"));
-        PublicKey publicKey = publicKey(key.publicKey());
-        if (!envelope.verify(publicKey)) {
+        PublicKey publicKey = Signatures.prepare(publicKey(key.publicKey()));
+        if (!envelope.verifyPrepared(publicKey)) {
             throw new Failure(MessageCode.BAD_SIGNATURE, "the signature does not verify with the ID certificate " + keyId);
         }
         if (key.revoked()) {
