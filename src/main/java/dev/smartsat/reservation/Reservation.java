@@ -1,6 +1,10 @@
 package dev.smartsat.reservation;
 
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.ClientError;
 import dev.smartsat.licensing.ProductInstance;
+import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.ReservationDao;
 import dev.smartsat.store.ReservationDao.Codes;
 import dev.smartsat.store.ReservationDao.Held;
@@ -39,5 +43,21 @@ public record Reservation(String status, String reservationCode, String authoriz
             }
         }
         return out;
+    }
+
+    /** A reserved instance of a virtual account, with the codes of its reservation. */
+    record Reserved(VirtualAccount va, ProductInstance instance, Codes codes) {}
+
+    /** The reserved instance {@code piid} of a virtual account: 404 when there is none, 409 when it is not reserved. */
+    static Reserved find(Handle h, String account, String virtualAccount, String piid) {
+        VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+                .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
+                        + va.name() + "'"));
+        if (!instance.reserved()) {
+            throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds no"
+                    + " Specific License Reservation; it is registered for Smart Licensing");
+        }
+        return new Reserved(va, instance, Store.dao(h, ReservationDao.class).codes(instance.id()).orElseThrow());
     }
 }

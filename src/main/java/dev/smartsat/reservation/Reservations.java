@@ -241,11 +241,12 @@ public final class Reservations {
             throw new ClientError.Unprocessable("licenses", problem);
         }
         return store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
-            ProductInstance instance = reservedInstance(h, va, piid);
+            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
+            VirtualAccount va = target.va();
+            ProductInstance instance = target.instance();
+            Codes codes = target.codes();
             ReservationDao reservations = Store.dao(h, ReservationDao.class);
-            Codes codes = reservations.codes(instance.id()).orElseThrow();
             Map<String, Held> held = new LinkedHashMap<>();
             reservations.held(instance.id()).forEach(r -> held.put(r.entitlementTag(), r));
             Map<String, Long> taken = new HashMap<>();
@@ -288,11 +289,12 @@ public final class Reservations {
     /** Confirms an update with the code the device showed when it installed it; the new quantities take effect. */
     public void confirm(String account, String virtualAccount, String piid, String confirmationCode) {
         store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
-            ProductInstance instance = reservedInstance(h, va, piid);
+            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
+            VirtualAccount va = target.va();
+            ProductInstance instance = target.instance();
+            Codes codes = target.codes();
             ReservationDao reservations = Store.dao(h, ReservationDao.class);
-            Codes codes = reservations.codes(instance.id()).orElseThrow();
             if (codes.pendingReservationCode() == null) {
                 throw new ClientError.Conflict("the reservation of " + instance.udi()
                         + " has no update awaiting confirmation");
@@ -316,11 +318,12 @@ public final class Reservations {
     /** Takes a reservation back with the device's return code: its licenses go back to the pool, the instance away. */
     public void remove(String account, String virtualAccount, String piid, String returnCode) {
         store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
-            ProductInstance instance = reservedInstance(h, va, piid);
+            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
+            VirtualAccount va = target.va();
+            ProductInstance instance = target.instance();
+            Codes codes = target.codes();
             ReservationDao reservations = Store.dao(h, ReservationDao.class);
-            Codes codes = reservations.codes(instance.id()).orElseThrow();
             boolean matches = Optional.ofNullable(codes.reservationTimestamp())
                     .map(t -> ReturnCode.matches(returnCode, piid, instance.udi(), t)).orElse(false)
                     || Optional.ofNullable(codes.pendingReservationTimestamp())
@@ -354,17 +357,6 @@ public final class Reservations {
             }
         }
         reservations.moveTo(target.id(), instance.id());
-    }
-
-    private static ProductInstance reservedInstance(Handle h, VirtualAccount va, String piid) {
-        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
-                .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
-                        + va.name() + "'"));
-        if (!instance.reserved()) {
-            throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds no"
-                    + " Specific License Reservation; it is registered for Smart Licensing");
-        }
-        return instance;
     }
 
     private AuthorizationCode sign(Handle h, VirtualAccount va, String piid, long timestamp, List<Line> lines,
