@@ -72,6 +72,8 @@ class BadInputTest {
     /** A tag both Default and Lab hold, and one only Default holds. */
     static String tag;
     static String tagDefaultOnly;
+    /** A reservation of one license of {@code tag} in Default. */
+    static String reservedPiid;
 
     @BeforeAll
     static void start() throws Exception {
@@ -98,6 +100,11 @@ class BadInputTest {
             }
         }
         assertTrue(tag != null && tagDefaultOnly != null, "the seed must give Default a shared and an own tag");
+        Response reserved = sat.post(DEFAULT + "/reserve-licenses", admin, "{\"reservationRequests\":[{\"reservationCode\":\""
+                + RequestCode.newFor("C9300-24UX", "BADINPUT1").text() + "\",\"licenses\":[{\"entitlementTag\":\""
+                + tag + "\",\"quantity\":1}]}]}");
+        assertEquals(200, reserved.status(), reserved.toString());
+        reservedPiid = reserved.json().get("authorizationCodes").get(0).get("productInstanceIdentifier").asText();
     }
 
     @AfterAll
@@ -123,6 +130,12 @@ class BadInputTest {
                 new Route("reserve", "POST", DEFAULT + "/reserve-licenses", "{\"reservationRequests\":[{\"reservationCode\":\""
                         + RequestCode.newFor("C9300-24UX", "LENIENT1").text() + "\",\"reservationType\":\"SPECIFIC\","
                         + "\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":1}]}]}"),
+                new Route("update reservation", "POST", DEFAULT + "/devices/{reservedPiid}/reservation",
+                        "{\"licenses\":[{\"entitlementTag\":\"{tag}\",\"quantity\":2}]}"),
+                new Route("confirm reservation", "POST", DEFAULT + "/devices/{reservedPiid}/reservation/confirm",
+                        "{\"confirmationCode\":\"00000000\"}"),
+                new Route("return reservation", "POST", DEFAULT + "/devices/{reservedPiid}/remove",
+                        "{\"returnCode\":\"000000-000000-000000-000000-000000-000000-000000-000000-000000-000\"}"),
                 new Route("search", "POST", SEARCH, "{\"virtualAccounts\":[\"Default\"],\"limit\":10,\"offset\":0}"),
                 new Route("create client", "POST", CLIENTS, "{\"name\":\"lenient client\",\"role\":\"viewer\"}"),
                 new Route("set clock", "PUT", CLOCK, "{\"advance\":\"PT1H\"}"),
@@ -802,7 +815,7 @@ class BadInputTest {
         if (text == null) {
             return null;
         }
-        String out = text.replace("{token}", token)
+        String out = text.replace("{token}", token).replace("{reservedPiid}", reservedPiid)
                 .replace("{tagDefaultOnly}", tagDefaultOnly)
                 .replace("{tag}", tag)
                 .replace("{adminId}", URLEncoder.encode(adminCredentials.get("client_id"), StandardCharsets.UTF_8))
