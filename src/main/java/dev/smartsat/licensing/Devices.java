@@ -53,6 +53,10 @@ public final class Devices {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
             InstanceDao dao = Store.dao(h, InstanceDao.class);
+            if (ProductInstance.RESERVED.equals(status)) {
+                return new Page(dao.countReserved(va.id(), like),
+                        withUsage(h, va, dao.listReserved(va.id(), like, limit, offset), now));
+            }
             List<ProductInstance> instances = dao.list(va.id(), status, like, now, limit, offset);
             return new Page(dao.count(va.id(), status, like, now), withUsage(h, va, instances, now));
         });

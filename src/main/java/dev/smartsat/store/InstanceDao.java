@@ -26,7 +26,6 @@ public interface InstanceDao {
             + " AND (:status IS NULL"
             + "  OR (:status = 'REGISTERED' AND registration_expires_at > :now AND reservation_status IS NULL)"
             + "  OR (:status = 'REGISTRATION_EXPIRED' AND registration_expires_at <= :now)"
-            + "  OR (:status = 'RESERVED' AND reservation_status IS NOT NULL)"
             + "  OR (:status = 'AUTHORIZATION_EXPIRED' AND authorization_expires_at <= :now)"
             + "  OR (:status = 'NO_LICENSES_IN_USE' AND (authorization_status IS NULL OR authorization_status = :status)"
             + "      AND (authorization_expires_at IS NULL OR authorization_expires_at > :now))"
@@ -65,6 +64,20 @@ public interface InstanceDao {
 
     @SqlUpdate("DELETE FROM product_instance WHERE id = ?")
     void delete(long id);
+
+    /**
+     * The reserved instances only: few among many, found through their partial index rather than by reading
+     * every instance of the virtual account as the general filter does.
+     */
+    String RESERVED = " FROM product_instance WHERE virtual_account_id = :va AND reservation_status IS NOT NULL"
+            + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)";
+
+    @SqlQuery("SELECT " + COLUMNS + RESERVED + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
+    List<ProductInstance> listReserved(@Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("limit") int limit,
+                                       @Bind("offset") int offset);
+
+    @SqlQuery("SELECT COUNT(*)" + RESERVED)
+    long countReserved(@Bind("va") long virtualAccountId, @Bind("q") String q);
 
     @SqlQuery("SELECT " + COLUMNS + FILTER + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
     List<ProductInstance> list(@Bind("va") long virtualAccountId, @Bind("status") String status, @Bind("q") String q,
