@@ -6,6 +6,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -85,12 +86,15 @@ public final class Signatures {
         if (!"EC".equals(key.getAlgorithm()) && !"ECDSA".equals(key.getAlgorithm())) {
             return key;
         }
-        ByteBuffer encoded = ByteBuffer.wrap(key.getEncoded());
+        byte[] der = key.getEncoded();
+        ByteBuffer encoded = ByteBuffer.wrap(der);
         PublicKey known = CANONICAL_KEYS.get(encoded);
         if (known != null) {
             return known;
         }
-        PublicKey translated = (PublicKey) KeyFactory.getInstance("EC", Crypto.provider()).translateKey(key);
+        // Decoding the SubjectPublicKeyInfo gives a key on BC's own P-256 curve; translateKey would rebuild the
+        // curve from its parameters, primality test included, for every new key.
+        PublicKey translated = KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new X509EncodedKeySpec(der));
         if (CANONICAL_KEYS.size() >= CANONICAL_KEYS_LIMIT) {
             CANONICAL_KEYS.clear();
         }

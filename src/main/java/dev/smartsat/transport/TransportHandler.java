@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,8 +183,9 @@ public final class TransportHandler {
 
     private static PublicKey csrKey(PKCS10CertificationRequest csr) throws Failure {
         try {
-            return new JcaPKCS10CertificationRequest(csr).setProvider(Crypto.provider()).getPublicKey();
-        } catch (GeneralSecurityException | RuntimeException e) {
+            return KeyFactory.getInstance("EC", Crypto.provider())
+                    .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new Failure(MessageCode.MALFORMED, "the CSR's public key cannot be read");
         }
     }
