@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +106,7 @@ public final class Reservations {
         return store.write(h -> {
             VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
             Instant now = clock.instant();
-            Map<String, Long> balance = new HashMap<>();
+            PoolLedger ledger = new PoolLedger(h, va, now, catalog, compliance);
             Set<String> udis = new HashSet<>();
             InstanceDao instances = Store.dao(h, InstanceDao.class);
             for (Checked c : checked) {
@@ -128,7 +127,7 @@ public final class Reservations {
                     continue;
                 }
                 for (Line line : c.request.licenses()) {
-                    String problem = take(h, va, line.entitlementTag(), line.quantity(), 0, balance, now);
+                    String problem = ledger.take(line.entitlementTag(), line.quantity(), 0);
                     if (problem != null) {
                         c.fail(422, problem);
                     }
@@ -205,33 +204,6 @@ public final class Reservations {
     }
 
     /**
-     * Takes {@code more} of a tag out of the virtual account's balance (already lowered by earlier lines of
-     * the same call in {@code taken}); returns why it cannot, or null. {@code already} is what the
-     * reservation being changed holds of the tag now, which is in the pool's reserved total.
-     */
-    private String take(Handle h, VirtualAccount va, String tag, long quantity, long already, Map<String, Long> taken,
-                        Instant now) {
-        Optional<LicensePool> pool = Store.dao(h, LicensePoolDao.class).pool(va.id(), tag);
-        if (pool.isEmpty() && catalog.byTag(tag).isEmpty()) {
-            return "entitlementTag " + shown(tag) + " is not a license this satellite knows";
-        }
-        long more = quantity - already;
-        if (more <= 0) {
-            return null;
-        }
-        String name = pool.map(LicensePool::displayName).orElseGet(() -> compliance.displayName(tag));
-        long left = pool.map(p -> p.effectiveQuantity(LocalDate.ofInstant(now, ZoneOffset.UTC))).orElse(0L);
-        long[] used = compliance.of(h, va.id(), now).getOrDefault(tag, new long[2]);
-        long balance = left - used[0] - used[1] - taken.getOrDefault(tag, 0L);
-        if (more > balance) {
-            return "only " + Math.max(balance, 0) + " '" + name + "' licenses are available in virtual account '"
-                    + va.name() + "', not " + more + "; a reservation cannot exceed the pool's balance";
-        }
-        taken.merge(tag, more, Long::sum);
-        return null;
-    }
-
-    /**
      * Changes a reservation's quantities (the whole new set): a new authorization code with a newer timestamp,
      * and the reservation PENDING_CONFIRMATION, holding the larger of old and new quantities until confirmed.
      */
@@ -249,12 +221,12 @@ public final class Reservations {
             ReservationDao reservations = Store.dao(h, ReservationDao.class);
             Map<String, Held> held = new LinkedHashMap<>();
             reservations.held(instance.id()).forEach(r -> held.put(r.entitlementTag(), r));
-            Map<String, Long> taken = new HashMap<>();
+            PoolLedger ledger = new PoolLedger(h, va, now, catalog, compliance);
             for (Line line : licenses) {
                 Held current = held.get(line.entitlementTag());
                 long inForce = current == null ? 0 : current.count();
                 long holds = current == null ? 0 : current.holds();
-                String refused = take(h, va, line.entitlementTag(), Math.max(inForce, line.quantity()), holds, taken, now);
+                String refused = ledger.take(line.entitlementTag(), Math.max(inForce, line.quantity()), holds);
                 if (refused != null) {
                     throw new ClientError.Unprocessable("licenses", refused);
                 }
@@ -348,9 +320,9 @@ public final class Reservations {
      */
     public void move(Handle h, ProductInstance instance, VirtualAccount target, Instant now) {
         ReservationDao reservations = Store.dao(h, ReservationDao.class);
-        Map<String, Long> taken = new HashMap<>();
+        PoolLedger ledger = new PoolLedger(h, target, now, catalog, compliance);
         for (Held r : reservations.held(instance.id())) {
-            String refused = take(h, target, r.entitlementTag(), r.holds(), 0, taken, now);
+            String refused = ledger.take(r.entitlementTag(), r.holds(), 0);
             if (refused != null) {
                 throw new ClientError.Conflict("targetVirtualAccount", "cannot move the reservation of "
                         + instance.udi() + ": " + refused);
@@ -379,7 +351,7 @@ public final class Reservations {
     }
 
     /** A value a caller sent, cut short for an error message (a code can be pasted with a whole page around it). */
-    private static String shown(String value) {
+    static String shown(String value) {
         return value == null || value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
