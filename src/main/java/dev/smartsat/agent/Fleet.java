@@ -168,18 +168,10 @@ public final class Fleet {
             return;
         }
         long start = System.nanoTime();
-        try {
-            Answer answer = client.send(keys[i].getPrivate(), keyIds[i], (timestamp, nonce) -> Requests.authRequest(
-                    identities[i], productInstanceIds[i], timestamp, nonce, settings.entitlements()));
-            if (answer.ok()) {
-                authorized.increment();
-                nextAuthorization[i] = answer.instant("next_communication_attempt").toEpochMilli();
-                count(authorizationStatuses, String.valueOf(answer.text("authorization_status")));
-            } else {
-                count(authorizeFailures, answer.code());
-            }
-        } catch (TransportException e) {
-            count(authorizeFailures, e.kind().name());
+        Answer answer = reportUsage(i, authorizeFailures);
+        if (answer != null) {
+            authorized.increment();
+            count(authorizationStatuses, String.valueOf(answer.text("authorization_status")));
         }
         authorizeNanos[i] = System.nanoTime() - start;
     }
@@ -224,7 +216,7 @@ public final class Fleet {
                 }
                 if (nextAuthorization[i] <= nowMillis) {
                     long t = System.nanoTime();
-                    if (reauthorize(i, authFailures)) {
+                    if (reportUsage(i, authFailures) != null) {
                         authorizations.increment();
                     }
                     authNanos[i] = System.nanoTime() - t;
@@ -266,19 +258,20 @@ public final class Fleet {
         }
     }
 
-    private boolean reauthorize(int i, Map<String, LongAdder> failures) {
+    /** One AUTH_REQUEST of device {@code i}: the OK answer (its next report then falls due), or null, counted. */
+    private Answer reportUsage(int i, Map<String, LongAdder> failures) {
         try {
             Answer answer = client.send(keys[i].getPrivate(), keyIds[i], (timestamp, nonce) -> Requests.authRequest(
                     identities[i], productInstanceIds[i], timestamp, nonce, settings.entitlements()));
             if (!answer.ok()) {
                 count(failures, answer.code());
-                return false;
+                return null;
             }
             nextAuthorization[i] = answer.instant("next_communication_attempt").toEpochMilli();
-            return true;
+            return answer;
         } catch (TransportException e) {
             count(failures, e.kind().name());
-            return false;
+            return null;
         }
     }
 

@@ -72,31 +72,23 @@ public final class HttpsClient implements AutoCloseable {
      */
     public Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
         String authority = uri.getHost() + ":" + port(uri);
-        Connection connection = idle.computeIfAbsent(authority, k -> new ConcurrentLinkedDeque<>()).pollFirst();
-        boolean reused = connection != null;
-        if (connection == null) {
-            connection = open(uri);
-        }
-        try {
-            return exchange(connection, authority, method, uri, headers, body);
-        } catch (StaleConnection e) {
-            connection.close();
-            if (!reused) {
-                throw e.failure;
-            }
-            Connection fresh = open(uri);
+        Connection pooled = idle.computeIfAbsent(authority, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+        boolean reused = pooled != null;
+        Connection connection = reused ? pooled : open(uri);
+        while (true) {
             try {
-                return exchange(fresh, authority, method, uri, headers, body);
-            } catch (StaleConnection again) {
-                fresh.close();
-                throw again.failure;
-            } catch (IOException | RuntimeException failure) {
-                fresh.close();
-                throw failure;
+                return exchange(connection, authority, method, uri, headers, body);
+            } catch (StaleConnection e) {
+                connection.close();
+                if (!reused) {
+                    throw e.failure;
+                }
+                reused = false;
+                connection = open(uri);
+            } catch (IOException | RuntimeException e) {
+                connection.close();
+                throw e;
             }
-        } catch (IOException | RuntimeException e) {
-            connection.close();
-            throw e;
         }
     }
 
