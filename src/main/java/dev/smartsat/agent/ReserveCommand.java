@@ -72,9 +72,9 @@ final class ReserveCommand implements Runnable {
         @Override
         int run(Device device) throws TransportException {
             Path ca = agent().ca;
+            Path caDir = ca.toAbsolutePath().getParent();
             Path signing = signingCert != null ? signingCert
-                    : (ca.toAbsolutePath().getParent() == null ? Path.of("signing.pem")
-                    : ca.toAbsolutePath().getParent().resolve("signing.pem"));
+                    : caDir == null ? Path.of("signing.pem") : caDir.resolve("signing.pem");
             X509Certificate certificate = SatelliteTrust.signingCertificate(read(signing, "--signing-cert"),
                     TransportClient.readRoot(ca), device.clock().now());
             Device.Installed installed = device.installReservation(read(codeFile, "--code-file"), certificate);

@@ -1,9 +1,11 @@
 package dev.smartsat.store;
 
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.statement.DefaultStatementBuilder;
@@ -29,7 +31,7 @@ final class CachedStatements implements StatementBuilder {
             return false;
         }
     };
-    private final Map<Statement, String> lent = new java.util.IdentityHashMap<>();
+    private final Map<Statement, String> lent = new IdentityHashMap<>();
 
     @Override
     public Statement create(Connection conn, StatementContext ctx) throws SQLException {
@@ -52,7 +54,7 @@ final class CachedStatements implements StatementBuilder {
     }
 
     @Override
-    public java.sql.CallableStatement createCall(Connection conn, String sql, StatementContext ctx) throws SQLException {
+    public CallableStatement createCall(Connection conn, String sql, StatementContext ctx) throws SQLException {
         return plain.createCall(conn, sql, ctx);
     }
 
