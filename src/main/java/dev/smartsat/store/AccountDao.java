@@ -5,7 +5,6 @@ import dev.smartsat.licensing.VirtualAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -23,8 +22,7 @@ public interface AccountDao {
     @SqlQuery("SELECT id, name, domain FROM smart_account WHERE id = ?")
     Optional<SmartAccount> accountById(long id);
 
-    @SqlUpdate("INSERT INTO smart_account (name, domain, created_at) VALUES (?, ?, ?)")
-    @GetGeneratedKeys("id")
+    @SqlQuery("INSERT INTO smart_account (name, domain, created_at) VALUES (?, ?, ?) RETURNING id")
     long insertAccount(String name, String domain, Instant createdAt);
 
     @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account"
@@ -45,9 +43,8 @@ public interface AccountDao {
     @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account WHERE id = ?")
     Optional<VirtualAccount> virtualAccountById(long id);
 
-    @SqlUpdate("INSERT INTO virtual_account (account_id, name, name_key, description, is_default, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)")
-    @GetGeneratedKeys("id")
+    @SqlQuery("INSERT INTO virtual_account (account_id, name, name_key, description, is_default, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
     long insertVirtualAccount(long accountId, String name, String nameKey, String description, boolean isDefault,
                               Instant createdAt);
 

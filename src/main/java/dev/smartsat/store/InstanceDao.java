@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -38,12 +37,11 @@ public interface InstanceDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM product_instance WHERE udi_pid = ? AND udi_serial = ?")
     Optional<ProductInstance> byUdi(String pid, String serial);
 
-    @SqlUpdate("INSERT INTO product_instance (piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname,"
+    @SqlQuery("INSERT INTO product_instance (piid, virtual_account_id, udi_pid, udi_serial, udi_uuid, hostname,"
             + " software_tag, export_controlled, registered_at, last_contact_at, cert_serial, cert_public_key,"
             + " cert_issued_at, registration_expires_at) VALUES (:piid, :virtualAccountId, :udiPid, :udiSerial,"
             + " :udiUuid, :hostname, :softwareTag, :exportControlled, :registeredAt, :lastContactAt, :certSerial,"
-            + " :certPublicKey, :certIssuedAt, :registrationExpiresAt)")
-    @GetGeneratedKeys("id")
+            + " :certPublicKey, :certIssuedAt, :registrationExpiresAt) RETURNING id")
     long insert(@org.jdbi.v3.sqlobject.customizer.BindMethods ProductInstance instance);
 
     @SqlUpdate("UPDATE product_instance SET cert_serial = ?, cert_public_key = ?, cert_issued_at = ?,"

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -24,9 +23,8 @@ public interface LicensePoolDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM license_pool WHERE virtual_account_id = ? AND entitlement_tag = ?")
     Optional<LicensePool> pool(long virtualAccountId, String entitlementTag);
 
-    @SqlUpdate("INSERT INTO license_pool (virtual_account_id, entitlement_tag, display_name, license_type, quantity,"
-            + " end_date) VALUES (?, ?, ?, ?, ?, ?)")
-    @GetGeneratedKeys("id")
+    @SqlQuery("INSERT INTO license_pool (virtual_account_id, entitlement_tag, display_name, license_type, quantity,"
+            + " end_date) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
     long insert(long virtualAccountId, String entitlementTag, String displayName, String licenseType, long quantity,
                 LocalDate endDate);
 

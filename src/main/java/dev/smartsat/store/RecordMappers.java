@@ -38,12 +38,13 @@ final class RecordMappers implements RowMapperFactory {
         return Optional.of(mappers.computeIfAbsent(raw, RecordMapper::new));
     }
 
-    /** One record type; its plans are keyed by the result set's column labels. */
+    /** One record type; its plans are keyed by the statement's text, or else by the result set's column labels. */
     private static final class RecordMapper<T> implements RowMapper<T> {
         private final Class<T> type;
         private final RecordComponent[] components;
         private final String[] keys;
         private final MethodHandle constructor;
+        private static final int MAX_PLANS = 4096;
         private final Map<String, Plan<T>> plans = new ConcurrentHashMap<>();
 
         RecordMapper(Class<T> type) {
@@ -67,18 +68,26 @@ final class RecordMappers implements RowMapperFactory {
 
         @Override
         public RowMapper<T> specialize(ResultSet rs, StatementContext ctx) throws SQLException {
-            ResultSetMetaData meta = rs.getMetaData();
-            StringBuilder labels = new StringBuilder();
+            // One statement's text always yields the same columns, so it names the plan without a look at the
+            // result set's metadata (asking the driver for every column's label, for every query).
+            String sql = ctx == null ? null : ctx.getRenderedSql();
+            String signature = sql != null ? sql : labels(rs.getMetaData());
+            Plan<T> plan = plans.get(signature);
+            if (plan == null) {
+                plan = plan(rs.getMetaData(), ctx);
+                if (plans.size() < MAX_PLANS) { // IN lists render one text per length: bounded, but keep it so
+                    plans.putIfAbsent(signature, plan);
+                }
+            }
+            return plan;
+        }
+
+        private static String labels(ResultSetMetaData meta) throws SQLException {
+            StringBuilder labels = new StringBuilder("columns:");
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 labels.append(meta.getColumnLabel(i)).append(',');
             }
-            String signature = labels.toString();
-            Plan<T> plan = plans.get(signature);
-            if (plan == null) {
-                plan = plan(meta, ctx);
-                plans.putIfAbsent(signature, plan);
-            }
-            return plan;
+            return labels.toString();
         }
 
         private Plan<T> plan(ResultSetMetaData meta, StatementContext ctx) throws SQLException {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -29,13 +28,12 @@ public interface ReservationDao {
     /** Pools hold the larger of count and pending_count while an update is pending. */
     String HOLDS = "CASE WHEN pending_count IS NOT NULL AND pending_count > count THEN pending_count ELSE count END";
 
-    @SqlUpdate("INSERT INTO product_instance (piid, virtual_account_id, udi_pid, udi_serial, export_controlled,"
+    @SqlQuery("INSERT INTO product_instance (piid, virtual_account_id, udi_pid, udi_serial, export_controlled,"
             + " registered_at, last_contact_at, cert_serial, cert_public_key, cert_issued_at, registration_expires_at,"
             + " last_auth_at, authorization_expires_at, authorization_status, reservation_status,"
             + " reservation_request_code, reservation_code, reservation_timestamp)"
             + " VALUES (:piid, :va, :pid, :serial, 0, :now, :now, '', '', :now, :never, :now, :never, 'AUTHORIZED',"
-            + " 'RESERVED', :request, :code, :timestamp)")
-    @GetGeneratedKeys("id")
+            + " 'RESERVED', :request, :code, :timestamp) RETURNING id")
     long insertInstance(@Bind("piid") String piid, @Bind("va") long virtualAccountId, @Bind("pid") String pid,
                         @Bind("serial") String serial, @Bind("now") Instant now, @Bind("never") Instant never,
                         @Bind("request") String requestCode, @Bind("code") String authorizationCode,

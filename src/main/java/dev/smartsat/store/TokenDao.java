@@ -4,7 +4,6 @@ import dev.smartsat.licensing.RegistrationToken;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -13,9 +12,8 @@ public interface TokenDao {
     String COLUMNS = "id, virtual_account_id, token, description, created_at, expires_at, export_controlled,"
             + " max_uses, uses, revoked_at";
 
-    @SqlUpdate("INSERT INTO registration_token (virtual_account_id, token, description, created_at, expires_at,"
-            + " export_controlled, max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?, 0)")
-    @GetGeneratedKeys("id")
+    @SqlQuery("INSERT INTO registration_token (virtual_account_id, token, description, created_at, expires_at,"
+            + " export_controlled, max_uses, uses) VALUES (?, ?, ?, ?, ?, ?, ?, 0) RETURNING id")
     long insert(long virtualAccountId, String token, String description, Instant createdAt, Instant expiresAt,
                 boolean exportControlled, Long maxUses);
 

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -41,9 +40,8 @@ public interface UpstreamDao {
     @SqlQuery("SELECT COUNT(*) FROM satellite")
     long countSatellites();
 
-    @SqlUpdate("INSERT INTO satellite (satellite_id, account_id, certificate_pem, certificate_sha256, first_seen,"
-            + " last_seen, last_sequence) VALUES (?, ?, ?, ?, ?, ?, 0)")
-    @GetGeneratedKeys("id")
+    @SqlQuery("INSERT INTO satellite (satellite_id, account_id, certificate_pem, certificate_sha256, first_seen,"
+            + " last_seen, last_sequence) VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING id")
     long insertSatellite(String satelliteId, long accountId, String certificatePem, String certificateSha256,
                          Instant firstSeen, Instant lastSeen);
 
