@@ -66,6 +66,12 @@ final class FleetCommand implements Callable<Integer> {
                     + " a day at a time (PUT /sim/clock) and devices renew and report usage when their timers say.")
     int days;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "0",
+            description = "First register and authorize W more devices the same way, not measured (serial numbers"
+                    + " PREFIX + W + index), so that both sides' JIT compilers have done their work before the clock"
+                    + " starts. They stay registered and use the token like the others.")
+    int warmup;
+
     @Option(names = "--admin-credentials", paramLabel = "FILE", defaultValue = "data/admin-credentials.json",
             description = "For --days: an admin client's {\"client_id\",\"client_secret\"} (default: ${DEFAULT-VALUE},"
                     + " the satellite's bootstrap admin).")
@@ -75,14 +81,22 @@ final class FleetCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         String prefix = serialPrefix != null ? serialPrefix : randomPrefix();
         Fleet fleet;
+        Fleet warmupFleet = null;
         SatelliteClock satelliteClock = null;
         try {
             if (days < 0 || days > 3650) {
                 throw new IllegalArgumentException("--days must be 0 to 3650");
             }
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be 0 or more");
+            }
             X509Certificate root = TransportClient.readRoot(agent.ca);
             fleet = new Fleet(new Fleet.Settings(url, token, devices, concurrency, entitlements, pid, prefix,
                     agent.retries), root, Clock.systemUTC());
+            if (warmup > 0) {
+                warmupFleet = new Fleet(new Fleet.Settings(url, token, warmup, concurrency, entitlements, pid,
+                        prefix + "W", agent.retries), root, Clock.systemUTC());
+            }
             if (days > 0) {
                 satelliteClock = SatelliteClock.fromCredentials(TransportClient.httpClient(root), url, adminCredentials);
             }
@@ -90,20 +104,22 @@ final class FleetCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("smartsat agent fleet: " + e.getMessage());
             return AgentCommand.USAGE;
         }
+        FleetReport warmedUpBy = null;
         FleetReport report;
-        ProgressBar progress = json || System.console() == null ? null : new ProgressBar(fleet, spec.commandLine().getErr());
         try {
-            report = fleet.run();
+            if (warmupFleet != null) {
+                warmedUpBy = run(warmupFleet, "warm-up ");
+            }
+            report = run(fleet, "");
             if (satelliteClock != null) {
                 report = report.withReplay(fleet.replay(days, satelliteClock));
             }
         } catch (TransportException e) {
             spec.commandLine().getErr().println("fleet failed: " + e.kind() + " — " + e.getMessage());
             return AgentCommand.UNREACHABLE;
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
+        }
+        if (warmedUpBy != null) {
+            report = report.withWarmup(warmedUpBy);
         }
         if (json) {
             spec.commandLine().getOut().println(report.toJson());
@@ -111,7 +127,21 @@ final class FleetCommand implements Callable<Integer> {
             report.summary().forEach(spec.commandLine().getOut()::println);
         }
         spec.commandLine().getOut().flush();
-        return report.failed() == 0 ? 0 : AgentCommand.REFUSED;
+        long failed = report.failed() + (warmedUpBy == null ? 0 : warmedUpBy.failed());
+        return failed == 0 ? 0 : AgentCommand.REFUSED;
+    }
+
+    /** One fleet run, with a progress bar on an interactive terminal (its phases labelled {@code label}). */
+    private FleetReport run(Fleet f, String label) throws TransportException, InterruptedException {
+        ProgressBar progress = json || System.console() == null ? null
+                : new ProgressBar(f, label, spec.commandLine().getErr());
+        try {
+            return f.run();
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
     }
 
     private static String randomPrefix() {

@@ -15,12 +15,14 @@ import java.util.Map;
  * @param registerFailures  failed registrations by message_code (or transport failure kind)
  * @param authorizeFailures failed authorizations by message_code (or transport failure kind)
  * @param authorizationStatuses OK authorizations by authorization_status
+ * @param replay            the {@code --days} replay after the run, or null
+ * @param warmup            the unmeasured {@code --warmup} run before this one, or null
  */
 public record FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
                           double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
                           Percentiles authorizeLatency, Map<String, Long> registerFailures,
                           Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses,
-                          ReplayReport replay) {
+                          ReplayReport replay, FleetReport warmup) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A run without {@code --days}. */
@@ -29,14 +31,21 @@ public record FleetReport(int devices, int concurrency, long registered, long au
                        Percentiles authorizeLatency, Map<String, Long> registerFailures,
                        Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
         this(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds, authorizeSeconds,
-                registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null);
+                registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null, null);
     }
 
     /** This report with a replay's. */
     public FleetReport withReplay(ReplayReport replayed) {
         return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
                 authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
-                authorizationStatuses, replayed);
+                authorizationStatuses, replayed, warmup);
+    }
+
+    /** This report, measured after the unmeasured run {@code warmedUpBy}. */
+    public FleetReport withWarmup(FleetReport warmedUpBy) {
+        return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
+                authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
+                authorizationStatuses, replay, warmedUpBy);
     }
 
     /** Devices that did not get through both REGISTER and AUTH_REQUEST, plus failed requests of a replay. */
@@ -57,7 +66,10 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         return rate(authorized, authorizeSeconds);
     }
 
-    /** Exactly the object of SPEC §10, keys in its order; a {@code --days} run adds {@code "replay"}. */
+    /**
+     * Exactly the object of SPEC §10, keys in its order; a {@code --days} run adds {@code "replay"}, a
+     * {@code --warmup} run {@code "warmup"}.
+     */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("devices", devices);
@@ -74,11 +86,27 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         if (replay != null) {
             replay.write(root.putObject("replay"));
         }
+        if (warmup != null) {
+            ObjectNode w = root.putObject("warmup");
+            w.put("devices", warmup.devices);
+            w.put("registered", warmup.registered);
+            w.put("authorized", warmup.authorized);
+            w.put("failed", warmup.failed());
+            w.put("seconds", round(warmup.seconds(), 3));
+            w.put("registrationsPerSecond", round(warmup.registrationsPerSecond(), 1));
+            w.put("authorizationsPerSecond", round(warmup.authorizationsPerSecond(), 1));
+        }
         return root.toString();
     }
 
     public List<String> summary() {
         List<String> out = new ArrayList<>();
+        if (warmup != null) {
+            out.add(String.format("Warm-up, not measured: %d devices, %d registered, %d authorized, %d failed in %.1f s"
+                    + " (%.1f registrations/s, %.1f authorizations/s)", warmup.devices, warmup.registered,
+                    warmup.authorized, warmup.failed(), warmup.seconds(), warmup.registrationsPerSecond(),
+                    warmup.authorizationsPerSecond()));
+        }
         out.add(String.format("Fleet: %d devices, concurrency %d (keys and CSRs prepared in %.1f s, not timed)",
                 devices, concurrency, prepareSeconds));
         out.add(String.format("  registered   %8d of %d in %8.3f s  %10.1f registrations/s", registered, devices,

@@ -11,12 +11,14 @@ final class ProgressBar implements AutoCloseable {
     private static final long REDRAW_MILLIS = 200;
 
     private final Fleet fleet;
+    private final String label;
     private final PrintWriter err;
     private final Thread painter;
     private volatile boolean running = true;
 
-    ProgressBar(Fleet fleet, PrintWriter err) {
+    ProgressBar(Fleet fleet, String label, PrintWriter err) {
         this.fleet = fleet;
+        this.label = label;
         this.err = err;
         this.painter = new Thread(this::paintUntilClosed, "fleet-progress");
         painter.setDaemon(true);
@@ -39,7 +41,7 @@ final class ProgressBar implements AutoCloseable {
         int done = Math.min(fleet.completed(), total);
         int filled = (int) ((long) done * WIDTH / total);
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        err.print(String.format("\r%-9s [%s] %3d%%  %d/%d ", fleet.phase(), bar, (long) done * 100 / total, done, total));
+        err.print(String.format("\r%-16s [%s] %3d%%  %d/%d ", label + fleet.phase(), bar, (long) done * 100 / total, done, total));
         err.flush();
     }
 
@@ -53,7 +55,7 @@ final class ProgressBar implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // Clear the bar's line so the summary starts on a clean one.
-        err.print("\r" + " ".repeat(WIDTH + 40) + "\r");
+        err.print("\r" + " ".repeat(WIDTH + 50) + "\r");
         err.flush();
     }
 }

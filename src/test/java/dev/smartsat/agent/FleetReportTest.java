@@ -47,6 +47,27 @@ class FleetReportTest {
     }
 
     @Test
+    void aWarmupIsReportedApartFromTheMeasuredRun() throws Exception {
+        FleetReport warmup = new FleetReport(500, 8, 500, 499, 1.0, 1.0, 0.25, null, null, Map.of(),
+                Map.of("OK_TRY_AGAIN", 1L), Map.of("AUTHORIZED", 499L));
+        FleetReport report = REPORT.withWarmup(warmup);
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertEquals(List.of("devices", "concurrency", "registered", "authorized", "failed", "seconds",
+                "registrationsPerSecond", "authorizationsPerSecond", "latencyMs", "warmup"), keys(json));
+        assertEquals(20, json.get("failed").asInt(), "the measured run's failures only");
+        JsonNode w = json.get("warmup");
+        assertEquals(List.of("devices", "registered", "authorized", "failed", "seconds", "registrationsPerSecond",
+                "authorizationsPerSecond"), keys(w));
+        assertEquals(500, w.get("devices").asInt());
+        assertEquals(1, w.get("failed").asInt());
+        assertEquals(1.25, w.get("seconds").asDouble());
+        assertEquals(1996.0, w.get("authorizationsPerSecond").asDouble());
+        String summary = String.join("\n", report.summary());
+        assertTrue(summary.startsWith("Warm-up, not measured: 500 devices, 500 registered, 499 authorized, 1 failed"),
+                summary);
+    }
+
+    @Test
     void theSummaryNamesEveryOutcome() {
         String summary = String.join("\n", REPORT.summary());
         assertTrue(summary.contains("TOKEN_EXHAUSTED"), summary);
