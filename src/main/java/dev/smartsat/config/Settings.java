@@ -11,6 +11,7 @@ public record Settings(
         String role,
         String mode,
         Server server,
+        Transport transport,
         Data data,
         Certs certs,
         Db db,
@@ -23,6 +24,16 @@ public record Settings(
 
     public record Server(int port, String bind, @JsonProperty("host_names") List<String> hostNames,
                          @JsonProperty("max_body_bytes") long maxBodyBytes) {}
+
+    /**
+     * {@code /SmartTransport} admission: {@code concurrency} requests are processed at once (0: four per core) and
+     * the rest wait their turn in arrival order; one that waits over {@code queue_timeout_ms} answers OK_TRY_AGAIN.
+     */
+    public record Transport(int concurrency, @JsonProperty("queue_timeout_ms") long queueTimeoutMs) {
+        public int effectiveConcurrency() {
+            return concurrency > 0 ? concurrency : 4 * Runtime.getRuntime().availableProcessors();
+        }
+    }
 
     public record Data(String dir) {}
 

@@ -227,6 +227,12 @@ public final class SettingsLoader {
         if (s.server().maxBodyBytes() < 1024) {
             throw new ConfigException("server.max_body_bytes must be at least 1024");
         }
+        if (s.transport().concurrency() < 0 || s.transport().concurrency() > 10_000) {
+            throw new ConfigException("transport.concurrency must be 0 (four per core) to 10000");
+        }
+        if (s.transport().queueTimeoutMs() < 1) {
+            throw new ConfigException("transport.queue_timeout_ms must be positive");
+        }
         if (s.auth().bcryptCost() < 4 || s.auth().bcryptCost() > 31) {
             throw new ConfigException("auth.bcrypt_cost must be between 4 and 31");
         }

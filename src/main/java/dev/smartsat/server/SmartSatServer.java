@@ -148,7 +148,8 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
         javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file").result(crl.pem()));
         javalin.post("/SmartTransport", new TransportHandler(registrations, new TransportResponses(pki, clock), faults,
-                clock)::handle);
+                clock, settings.transport().effectiveConcurrency(),
+                Duration.ofMillis(settings.transport().queueTimeoutMs()))::handle);
         Routes.register(javalin, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),

@@ -1,0 +1,56 @@
+package dev.smartsat.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smartsat.TestSatellite;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Admission to {@code /SmartTransport} (settings {@code transport.*}): with one turn, a request arriving while
+ * another is processed waits for it; one that would wait longer than the queue timeout is answered OK_TRY_AGAIN
+ * (503 with Retry-After, its nonce echoed) and nothing of it is done.
+ */
+class TransportAdmissionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRequestThatCannotGetATurnInTimeIsToldToTryAgain() throws Exception {
+        Map<String, String> env = Map.of("SMARTSAT_TRANSPORT_CONCURRENCY", "1",
+                "SMARTSAT_TRANSPORT_QUEUE_TIMEOUT_MS", "300");
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), env, Map.of())) {
+            String admin = sat.adminToken();
+            String token = sat.createToken("Default", "{\"description\":\"admission\"}");
+            TestDevice first = new TestDevice(sat, "C9300-24UX", "ADM0001");
+            TestDevice second = new TestDevice(sat, "C9300-24UX", "ADM0002");
+            assertEquals("OK", first.register(token).status());
+
+            // The injected delay is served inside the turn, so a HELLO holds the only turn for 1.5 s.
+            assertEquals(200, sat.post("/backend/api/v1/sim/faults", admin, "{\"transport\":{\"delayMs\":1500}}")
+                    .status());
+            CompletableFuture<TestDevice.Answer> holder = CompletableFuture.supplyAsync(first::hello);
+            Thread.sleep(300); // the HELLO has its turn
+            TestDevice.Answer refused = second.register(token);
+            assertEquals(503, refused.http(), refused.toString());
+            assertEquals("OK_TRY_AGAIN", refused.status(), refused.toString());
+            assertTrue(refused.raw().headers().firstValue("Retry-After").isPresent(), refused.toString());
+            assertTrue(refused.payload().get("nonce").isTextual(), "the nonce is echoed: " + refused);
+            assertEquals("OK", holder.get().status());
+
+            assertEquals(200, sat.post("/backend/api/v1/sim/faults", admin, "{}").status());
+            String devices = TestSatellite.ACCOUNT_PATH + "/virtual-accounts/Default/devices?q=ADM";
+            assertEquals(1, sat.get(devices, admin).json().get("totalRecords").asInt(), "the refused one did nothing");
+            // Two at once with one turn and time to wait: the second waits for the first and is served.
+            CompletableFuture<TestDevice.Answer> a = CompletableFuture.supplyAsync(first::hello);
+            TestDevice.Answer registered = second.register(token);
+            assertEquals("OK", registered.status(), registered.toString());
+            assertEquals(2, sat.get(devices, admin).json().get("totalRecords").asInt());
+            assertEquals("OK", a.join().status());
+        }
+    }
+}
