@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code agent fleet --days} (SPEC §10) against a real satellite: the fleet moves the satellite's clock a day at a
@@ -33,18 +29,13 @@ class FleetReplayTest {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{\"exportControlled\":\"Not Allowed\",\"expiresAfterDays\":365}");
             Instant before = Instant.parse(sat.get("/backend/api/v1/sim/clock", admin).json().get("now").asText());
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cli = Main.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int exit = cli.execute("agent", "--ca", sat.dir().resolve("certs/ca.pem").toString(), "fleet",
+            CommandRun run = CommandRun.of("agent", "--ca", sat.dir().resolve("certs/ca.pem").toString(), "fleet",
                     "--url", sat.uri("/SmartTransport").toString(), "--token", token, "--devices", "12",
                     "--concurrency", "3", "--entitlement", NETWORK_ADVANTAGE + "=1", "--days", "200",
                     "--admin-credentials", sat.dir().resolve("data/admin-credentials.json").toString(), "--json");
-            assertEquals(0, exit, err.toString());
+            assertEquals(0, run.exit(), run.err());
 
-            JsonNode report = new ObjectMapper().readTree(out.toString());
+            JsonNode report = new ObjectMapper().readTree(run.out());
             assertEquals(12, report.get("authorized").asInt(), report.toString());
             JsonNode replay = report.get("replay");
             assertEquals(200, replay.get("days").asInt(), replay.toString());

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code agent fleet --warmup W} against a real satellite: W devices register and authorize first and are reported
@@ -27,18 +23,13 @@ class FleetWarmupTest {
         try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{\"maxUses\":10}");
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cli = Main.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int exit = cli.execute("agent", "--ca", sat.dir().resolve("certs/ca.pem").toString(), "fleet",
+            CommandRun run = CommandRun.of("agent", "--ca", sat.dir().resolve("certs/ca.pem").toString(), "fleet",
                     "--url", sat.uri("/SmartTransport").toString(), "--token", token, "--devices", "6",
                     "--warmup", "4", "--concurrency", "2", "--serial-prefix", "WU1",
                     "--entitlement", FleetReplayTest.NETWORK_ADVANTAGE + "=1", "--json");
-            assertEquals(0, exit, err.toString());
+            assertEquals(0, run.exit(), run.err());
 
-            JsonNode report = new ObjectMapper().readTree(out.toString());
+            JsonNode report = new ObjectMapper().readTree(run.out());
             assertEquals(6, report.get("devices").asInt(), report.toString());
             assertEquals(6, report.get("registered").asInt(), report.toString());
             assertEquals(6, report.get("authorized").asInt(), report.toString());
@@ -60,12 +51,9 @@ class FleetWarmupTest {
 
     @Test
     void aNegativeWarmupIsAUsageError() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("agent", "--ca", dir.resolve("ca.pem").toString(), "fleet", "--url",
+        CommandRun run = CommandRun.of("agent", "--ca", dir.resolve("ca.pem").toString(), "fleet", "--url",
                 "https://localhost:1/SmartTransport", "--token", "t", "--warmup", "-1");
-        assertEquals(2, exit, err.toString());
-        assertTrue(err.toString().contains("--warmup"), err.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().contains("--warmup"), run.err());
     }
 }
