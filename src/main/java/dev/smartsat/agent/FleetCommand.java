@@ -109,6 +109,7 @@ final class FleetCommand implements Callable<Integer> {
         try {
             if (warmupFleet != null) {
                 warmedUpBy = run(warmupFleet, "warm-up ");
+                warmupFleet = null; // its devices' keys and state: garbage before the measured run starts
             }
             report = run(fleet, "");
             if (satelliteClock != null) {
