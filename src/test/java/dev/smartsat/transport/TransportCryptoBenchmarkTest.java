@@ -20,7 +20,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The ceiling the signatures alone put on {@code agent fleet} (SPEC §10) on this machine: every ECDSA operation one
  * registration and one authorization cost, device and satellite together, on two threads, with nothing else — no
- * TLS, HTTP, JSON or database. Opt-in: {@code mvn -B verify -Dtest=TransportCryptoBenchmarkTest
+ * TLS, HTTP, JSON or database. Opt-in: {@code mvn -B test -Dtest=TransportCryptoBenchmarkTest
  * -Dsmartsat.cryptoBenchmark=20000}.
  */
 class TransportCryptoBenchmarkTest {
