@@ -212,13 +212,7 @@ public final class Reservations {
         if (problem != null) {
             throw new ClientError.Unprocessable("licenses", problem);
         }
-        return store.write(h -> {
-            Instant now = clock.instant();
-            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
-            VirtualAccount va = target.va();
-            ProductInstance instance = target.instance();
-            Codes codes = target.codes();
-            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        return onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
             Map<String, Held> held = new LinkedHashMap<>();
             reservations.held(instance.id()).forEach(r -> held.put(r.entitlementTag(), r));
             PoolLedger ledger = new PoolLedger(h, va, now, catalog, compliance);
@@ -260,13 +254,7 @@ public final class Reservations {
 
     /** Confirms an update with the code the device showed when it installed it; the new quantities take effect. */
     public void confirm(String account, String virtualAccount, String piid, String confirmationCode) {
-        store.write(h -> {
-            Instant now = clock.instant();
-            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
-            VirtualAccount va = target.va();
-            ProductInstance instance = target.instance();
-            Codes codes = target.codes();
-            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
             if (codes.pendingReservationCode() == null) {
                 throw new ClientError.Conflict("the reservation of " + instance.udi()
                         + " has no update awaiting confirmation");
@@ -289,13 +277,7 @@ public final class Reservations {
 
     /** Takes a reservation back with the device's return code: its licenses go back to the pool, the instance away. */
     public void remove(String account, String virtualAccount, String piid, String returnCode) {
-        store.write(h -> {
-            Instant now = clock.instant();
-            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
-            VirtualAccount va = target.va();
-            ProductInstance instance = target.instance();
-            Codes codes = target.codes();
-            ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
             boolean matches = Optional.ofNullable(codes.reservationTimestamp())
                     .map(t -> ReturnCode.matches(returnCode, piid, instance.udi(), t)).orElse(false)
                     || Optional.ofNullable(codes.pendingReservationTimestamp())
@@ -311,6 +293,23 @@ public final class Reservations {
                     + " returned; released " + describe(h, va, held.stream()
                     .map(r -> new Line(r.entitlementTag(), r.holds())).toList()));
             return null;
+        });
+    }
+
+    /** What a write does to a reserved instance, given the instance, its virtual account and its codes. */
+    @FunctionalInterface
+    private interface ReservedChange<T> {
+        T apply(Handle h, Instant now, VirtualAccount va, ProductInstance instance, Codes codes,
+                ReservationDao reservations);
+    }
+
+    /** One write on the reserved instance {@code piid} of a virtual account (404 when absent, 409 when not reserved). */
+    private <T> T onReserved(String account, String virtualAccount, String piid, ReservedChange<T> change) {
+        return store.write(h -> {
+            Instant now = clock.instant();
+            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
+            return change.apply(h, now, target.va(), target.instance(), target.codes(),
+                    Store.dao(h, ReservationDao.class));
         });
     }
 
