@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.TestSatellite;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Admission to {@code /SmartTransport} (settings {@code transport.*}): with one turn, a request arriving while
  * another is processed waits for it; one that would wait longer than the queue timeout is answered OK_TRY_AGAIN
- * (503 with Retry-After, its nonce echoed) and nothing of it is done.
+ * (503 with Retry-After, its nonce echoed) and nothing of it is done. A request's body is read before it takes
+ * a turn, so a client that sends slowly blocks nobody.
  */
 class TransportAdmissionTest {
     @TempDir
@@ -51,6 +56,28 @@ class TransportAdmissionTest {
             assertEquals("OK", registered.status(), registered.toString());
             assertEquals(2, sat.get(devices, admin).json().get("totalRecords").asInt());
             assertEquals("OK", a.join().status());
+        }
+    }
+
+    @Test
+    void aClientThatSendsSlowlyHoldsNoTurn() throws Exception {
+        Map<String, String> env = Map.of("SMARTSAT_TRANSPORT_CONCURRENCY", "1",
+                "SMARTSAT_TRANSPORT_QUEUE_TIMEOUT_MS", "300");
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), env, Map.of())) {
+            String token = sat.createToken("Default", "{\"description\":\"slow\"}");
+            TestDevice device = new TestDevice(sat, "C9300-24UX", "SLOW0001");
+            SSLSocketFactory tls = TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")).getSocketFactory();
+            try (SSLSocket slow = (SSLSocket) tls.createSocket("localhost", sat.uri("/").getPort())) {
+                // Headers and the first 10 of 1,000 promised bytes, then nothing: the server waits for the rest.
+                OutputStream out = slow.getOutputStream();
+                out.write(("POST /SmartTransport HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"payload\"").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(300);
+                TestDevice.Answer registered = device.register(token);
+                assertEquals("OK", registered.status(), "the only turn is free: " + registered);
+                assertEquals("OK", device.hello().status());
+            }
         }
     }
 }
