@@ -40,11 +40,13 @@ final class RecordMappers implements RowMapperFactory {
 
     /** One record type; its plans are keyed by the statement's text, or else by the result set's column labels. */
     private static final class RecordMapper<T> implements RowMapper<T> {
+        // IN lists render one statement text per list length; bounded all the same.
+        private static final int MAX_PLANS = 4096;
+
         private final Class<T> type;
         private final RecordComponent[] components;
         private final String[] keys;
         private final MethodHandle constructor;
-        private static final int MAX_PLANS = 4096;
         private final Map<String, Plan<T>> plans = new ConcurrentHashMap<>();
 
         RecordMapper(Class<T> type) {
@@ -75,7 +77,7 @@ final class RecordMappers implements RowMapperFactory {
             Plan<T> plan = plans.get(signature);
             if (plan == null) {
                 plan = plan(rs.getMetaData(), ctx);
-                if (plans.size() < MAX_PLANS) { // IN lists render one text per length: bounded, but keep it so
+                if (plans.size() < MAX_PLANS) {
                     plans.putIfAbsent(signature, plan);
                 }
             }
