@@ -41,7 +41,8 @@ final class ProgressBar implements AutoCloseable {
         int done = Math.min(fleet.completed(), total);
         int filled = (int) ((long) done * WIDTH / total);
         String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-        err.print(String.format("\r%-17s [%s] %3d%%  %d/%d ", label + fleet.phase(), bar, (long) done * 100 / total, done, total));
+        err.print(String.format("\r%-17s [%s] %3d%%  %d/%d ", label + fleet.phase(), bar, (long) done * 100 / total,
+                done, total));
         err.flush();
     }
 
