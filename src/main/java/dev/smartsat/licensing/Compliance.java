@@ -86,7 +86,8 @@ public final class Compliance implements Licenses.Usage {
             PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
             boolean queued = before != null && counts(before);
             long position = queued ? before.queuePosition() : usage.nextQueuePosition(va, tag);
-            boolean authorized = served(h, va, tag, pool.inUse(), count, position, now);
+            boolean authorized = queued ? served(h, va, tag, pool.inUse(), count, position, now)
+                    : pool.inUse() <= supply(h, va, tag, now);
             String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
             if (before == null) {
                 usage.insert(instance.id(), va, tag, count, now, liveUntil, status, position);
@@ -110,7 +111,11 @@ public final class Compliance implements Licenses.Usage {
         return !ProductInstance.INVALID_TAG.equals(row.status());
     }
 
-    /** Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. */
+    /**
+     * Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. An
+     * instance that joins the back of the queue has all the pool's other live usage ahead of it, so it fits exactly
+     * when the pool's total does; the caller asks that directly, without scanning the queue.
+     */
     private boolean served(Handle h, long va, String tag, long inUse, long count, long queuePosition, Instant now) {
         long supply = supply(h, va, tag, now);
         if (inUse <= supply) {
