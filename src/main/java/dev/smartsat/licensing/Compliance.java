@@ -86,8 +86,7 @@ public final class Compliance implements Licenses.Usage {
             PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
             boolean queued = before != null && counts(before);
             long position = queued ? before.queuePosition() : usage.nextQueuePosition(va, tag);
-            boolean authorized = queued ? served(h, va, tag, pool.inUse(), count, position, now)
-                    : pool.inUse() <= supply(h, va, tag, now);
+            boolean authorized = served(h, va, tag, pool.inUse(), count, position, !queued, now);
             String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
             if (before == null) {
                 usage.insert(instance.id(), va, tag, count, now, liveUntil, status, position);
@@ -113,15 +112,16 @@ public final class Compliance implements Licenses.Usage {
 
     /**
      * Whether an instance's {@code count} fits the supply, given everyone authorized for the tag before it. An
-     * instance that joins the back of the queue has all the pool's other live usage ahead of it, so it fits exactly
-     * when the pool's total does; the caller asks that directly, without scanning the queue.
+     * instance that has just joined the back of the queue has all the pool's other live usage ahead of it, so it
+     * fits exactly when the pool's total does, and the queue need not be scanned.
      */
-    private boolean served(Handle h, long va, String tag, long inUse, long count, long queuePosition, Instant now) {
+    private boolean served(Handle h, long va, String tag, long inUse, long count, long queuePosition, boolean atBack,
+                           Instant now) {
         long supply = supply(h, va, tag, now);
         if (inUse <= supply) {
             return true;
         }
-        if (count > supply) {
+        if (atBack || count > supply) {
             return false;
         }
         long ahead = Store.dao(h, UsageDao.class).sumAhead(va, tag, now, queuePosition, supply + 1);
