@@ -112,16 +112,40 @@ public final class Routes {
         if (access == PUBLIC) {
             return;
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+        String bearer = bearer(ctx.header("Authorization"));
+        if (bearer == null) {
             throw new ClientError.Unauthorized("send Authorization: Bearer <token>; get a token from /backend/oauth/token");
         }
-        Clients.Principal principal = clients.authenticate(header.substring(7).strip());
+        Clients.Principal principal = clients.authenticate(bearer);
         if (!access.allows(principal.role())) {
             throw new ClientError.Forbidden("role " + principal.role().wireName() + " may not " + ctx.method()
                     + " " + ctx.path());
         }
         ctx.attribute(PRINCIPAL, principal);
+    }
+
+    /**
+     * Whether an Authorization header holds a valid bearer token of any role: a management body is held in
+     * memory only for a caller who may send one; the route still checks the role.
+     */
+    public static boolean hasValidBearer(String authorization, Clients clients) {
+        String bearer = bearer(authorization);
+        if (bearer == null) {
+            return false;
+        }
+        try {
+            clients.authenticate(bearer);
+            return true;
+        } catch (ClientError.Unauthorized e) {
+            return false;
+        }
+    }
+
+    private static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            return null;
+        }
+        return header.substring(7).strip();
     }
 
     /** The client making the request, for the access log. */

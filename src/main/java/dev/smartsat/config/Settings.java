@@ -22,8 +22,13 @@ public record Settings(
         Seed seed,
         @JsonProperty("config_dir") String configDir) {
 
+    /**
+     * The HTTPS listener. A request body that arrives slower than {@code min_body_bytes_per_second} (0: no
+     * minimum) is ended with its connection; bodies are read without a thread either way (SPEC §13).
+     */
     public record Server(int port, String bind, @JsonProperty("host_names") List<String> hostNames,
-                         @JsonProperty("max_body_bytes") long maxBodyBytes) {}
+                         @JsonProperty("max_body_bytes") long maxBodyBytes,
+                         @JsonProperty("min_body_bytes_per_second") long minBodyBytesPerSecond) {}
 
     /**
      * {@code /SmartTransport} admission: {@code concurrency} requests are processed at once (0: four per core) and

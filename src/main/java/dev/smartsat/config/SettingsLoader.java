@@ -227,6 +227,9 @@ public final class SettingsLoader {
         if (s.server().maxBodyBytes() < 1024) {
             throw new ConfigException("server.max_body_bytes must be at least 1024");
         }
+        if (s.server().minBodyBytesPerSecond() < 0) {
+            throw new ConfigException("server.min_body_bytes_per_second must be 0 (no minimum) or more");
+        }
         if (s.transport().concurrency() < 0 || s.transport().concurrency() > 10_000) {
             throw new ConfigException("transport.concurrency must be 0 (four per core) to 10000");
         }

@@ -36,9 +36,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class SmartSatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmartSatServer.class);
     private static final Logger access = LoggerFactory.getLogger("smartsat.access");
+    private static final int MAX_THREADS = 250;
+    private static final Pattern TOKEN_IN_PATH = Pattern.compile("(/tokens/)([^/]{0,8})[^/]*");
 
     private final Settings settings;
     private final SimulatedClock clock;
@@ -63,10 +70,11 @@ public final class SmartSatServer implements AutoCloseable {
         this.settings = settings;
         this.clock = new SimulatedClock(wall);
         this.lock = DataDirLock.acquire(settings.dataDir());
+        Store opened = null;
         try {
             Catalog catalog = Catalog.load(settings);
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
-            this.store = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
             Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
@@ -91,6 +99,9 @@ public final class SmartSatServer implements AutoCloseable {
             });
             housekeeping.scheduleWithFixedDelay(this::purgeNonces, 1, 1, TimeUnit.MINUTES);
         } catch (RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
             lock.close();
             throw e;
         }
@@ -120,7 +131,7 @@ public final class SmartSatServer implements AutoCloseable {
     private static void logAccess(Context ctx, Float ms) {
         boolean routineDeviceMessage = ctx.statusCode() < 300 && ctx.path().startsWith("/SmartTransport");
         if (routineDeviceMessage ? access.isDebugEnabled() : access.isInfoEnabled()) {
-            String line = ctx.method() + " " + ctx.path() + " " + ctx.statusCode() + " " + Math.round(ms) + "ms client="
+            String line = ctx.method() + " " + loggable(ctx.path()) + " " + ctx.statusCode() + " " + Math.round(ms) + "ms client="
                     + Routes.principalOf(ctx);
             if (routineDeviceMessage) {
                 access.debug(line);
@@ -128,6 +139,11 @@ public final class SmartSatServer implements AutoCloseable {
                 access.info(line);
             }
         }
+    }
+
+    /** A path as it may be logged: a registration token in it shows only its first 8 characters (SPEC §13). */
+    static String loggable(String path) {
+        return TOKEN_IN_PATH.matcher(path).replaceAll("$1$2...");
     }
 
     private Javalin createApp(Routes.Services services) {
@@ -139,10 +155,20 @@ public final class SmartSatServer implements AutoCloseable {
             config.useVirtualThreads = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = maxBody;
+            config.jetty.threadPool = threadPool();
             config.jetty.addConnector((server, httpConfig) -> Tls.connector(server, httpConfig, keyStore, password,
-                    settings.server().bind(), settings.server().port()));
+                    settings.server().bind(), settings.server().port(), settings.server().minBodyBytesPerSecond()));
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.setErrorHandler(new JsonErrors());
+                var bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
+                        || Routes.hasValidBearer(req.getHeader("Authorization"), services.clients()));
+                handler.addFilter(new FilterHolder(bodies), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
+            });
             config.requestLogger.http(SmartSatServer::logAccess);
         });
+        javalin.before(ctx -> StrictUri.check(ctx.req().getRequestURI(), ctx.queryString()));
         javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, Routes.bodyLimit(ctx.path(), maxBody)));
         javalin.get("/health", this::health);
         javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
@@ -155,10 +181,27 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
                 httpMessage(e, ctx), Map.of()));
         javalin.exception(Exception.class, (e, ctx) -> {
-            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            log.error("unexpected error on {} {}", ctx.method(), loggable(ctx.path()), e);
             renderError(ctx, 500, "internal error; the server log has the details", Map.of());
         });
         return javalin;
+    }
+
+    /** The largest body the route at {@code path} reads. */
+    private long bodyLimit(String path) {
+        return path.startsWith("/SmartTransport") ? TransportHandler.MAX_BODY
+                : Routes.bodyLimit(path, settings.server().maxBodyBytes());
+    }
+
+    /**
+     * Jetty's workers. Bodies no longer hold one, but a burst of requests can still grow the pool; every idle
+     * worker above the minimum leaves after a minute, not one per minute as Jetty's default allows.
+     */
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+        pool.setName("smartsat-http");
+        pool.setMaxEvictCount(MAX_THREADS);
+        return pool;
     }
 
     private static String httpMessage(HttpResponseException e, Context ctx) {

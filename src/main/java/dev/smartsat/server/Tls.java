@@ -16,16 +16,20 @@ final class Tls {
     private Tls() {}
 
     static Connector connector(Server server, HttpConfiguration base, KeyStore keyStore, char[] password,
-                               String bind, int port) {
+                               String bind, int port, long minBodyBytesPerSecond) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(password));
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         // Devices often reach a satellite by an address the certificate does not name; SNI is optional.
         ssl.setSniRequired(false);
+        // Client-initiated TLS 1.2 renegotiation buys a client nothing here and costs the server a handshake each.
+        ssl.setRenegotiationAllowed(false);
 
         HttpConfiguration https = new HttpConfiguration(base);
         https.setSendServerVersion(false);
+        // Bodies are read asynchronously (AsyncBodies); this ends the connections that trickle one in.
+        https.setMinRequestDataRate(minBodyBytesPerSecond);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         https.addCustomizer(secure);

@@ -1,0 +1,174 @@
+package dev.smartsat.server;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+
+/**
+ * Reads every request body before a worker thread sees the request (SPEC §13 "Slow clients"): the body
+ * arrives through the servlet's asynchronous I/O, a callback per burst of bytes, and only a complete request
+ * is dispatched to the routes, which then read it from memory. A client that trickles its body in, or
+ * hundreds of them, hold a connection each and no thread; Jetty's minimum data rate and idle timeout end them.
+ */
+final class AsyncBodies implements Filter {
+    private static final String READ = AsyncBodies.class.getName();
+
+    private final ToLongFunction<String> limitOf;
+    private final Predicate<HttpServletRequest> mayHold;
+
+    /**
+     * {@code limitOf} gives the largest body the route at a path reads, and more is never held in memory;
+     * a request that {@code mayHold} refuses (a management call without a valid bearer token) goes to its
+     * route unread, which refuses it before reading, as before.
+     */
+    AsyncBodies(ToLongFunction<String> limitOf, Predicate<HttpServletRequest> mayHold) {
+        this.limitOf = limitOf;
+        this.mayHold = mayHold;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) req;
+        long declared = http.getContentLengthLong();
+        boolean chunked = declared < 0 && http.getHeader("Transfer-Encoding") != null;
+        long limit = limitOf.applyAsLong(http.getRequestURI());
+        // No body, or one the route refuses (413) from its Content-Length before reading: nothing to wait for.
+        if (req.getAttribute(READ) != null || (declared <= 0 && !chunked) || declared > limit || !mayHold.test(http)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        req.setAttribute(READ, Boolean.TRUE);
+        Buffered buffered = new Buffered(http);
+        AsyncContext async = req.startAsync(buffered, res);
+        // No servlet timeout: Jetty's idle timeout and minimum request data rate bound a slow body.
+        async.setTimeout(0);
+        ServletInputStream in = req.getInputStream();
+        in.setReadListener(new Reader(in, async, buffered, limit, declared));
+    }
+
+    /** Collects the body as it arrives, then dispatches the request to the routes once. */
+    private static final class Reader implements ReadListener {
+        private final ServletInputStream in;
+        private final AsyncContext async;
+        private final Buffered request;
+        private final long limit;
+        private final ByteArrayOutputStream body;
+        private final byte[] chunk = new byte[16 * 1024];
+        private final AtomicBoolean dispatched = new AtomicBoolean();
+
+        Reader(ServletInputStream in, AsyncContext async, Buffered request, long limit, long declared) {
+            this.in = in;
+            this.async = async;
+            this.request = request;
+            this.limit = limit;
+            this.body = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, 1 << 20));
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (in.isReady() && !in.isFinished()) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    return;
+                }
+                body.write(chunk, 0, n);
+                if (body.size() > limit) {
+                    // One byte over is enough for the route to answer 413; the rest is never held.
+                    dispatch();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            dispatch();
+        }
+
+        /** The client went away, idled out or sent slower than the minimum data rate: no route runs. */
+        @Override
+        public void onError(Throwable t) {
+            if (dispatched.compareAndSet(false, true)) {
+                async.complete();
+            }
+        }
+
+        private void dispatch() {
+            if (dispatched.compareAndSet(false, true)) {
+                request.body = body.toByteArray();
+                async.dispatch();
+            }
+        }
+    }
+
+    /** The request as the routes see it: its body served from memory. */
+    private static final class Buffered extends HttpServletRequestWrapper {
+        private byte[] body = new byte[0];
+
+        Buffered(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return new Bytes(body);
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+        }
+    }
+
+    private static final class Bytes extends ServletInputStream {
+        private final ByteArrayInputStream in;
+
+        Bytes(byte[] bytes) {
+            this.in = new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new IllegalStateException("the body has already been read into memory");
+        }
+    }
+}
