@@ -76,17 +76,21 @@ public final class Clients {
         Optional<String> given = nonBlank(env.get("SMARTSAT_ADMIN_CLIENT_SECRET"));
         String secret = given.orElseGet(Clients::randomSecret);
         String hash = hash(secret);
+        Path file = dataDir.resolve("admin-credentials.json");
+        // A generated secret exists only together with its file (SPEC §13): the file is written inside the
+        // transaction that saves the client, so a failed write saves no client and the next start tries again.
         store.write(h -> {
             Store.dao(h, ClientDao.class).insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
             Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
                     "Bootstrap API client '" + id + "' created with role admin");
+            if (given.isEmpty()) {
+                writeCredentials(file, new Credentials(id, secret));
+            }
             return null;
         });
         if (given.isPresent()) {
             log.info("created the bootstrap admin client '{}' from SMARTSAT_ADMIN_CLIENT_ID/SECRET", id);
         } else {
-            Path file = dataDir.resolve("admin-credentials.json");
-            writeCredentials(file, new Credentials(id, secret));
             log.info("created the bootstrap admin client '{}'; its credentials are in {}", id, file.toAbsolutePath());
         }
     }
@@ -95,10 +99,17 @@ public final class Clients {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("client_id", credentials.clientId());
         body.put("client_secret", credentials.clientSecret());
+        byte[] bytes;
         try {
-            PemFiles.writeSecretFile(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
+            bytes = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the credentials", e);
+        }
+        try {
+            PemFiles.writeSecretFile(file, bytes);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("cannot write the bootstrap admin credentials to " + file.toAbsolutePath()
+                    + " (" + e.getCause().getMessage() + "); no admin was created, fix the path and start again", e);
         }
     }
 

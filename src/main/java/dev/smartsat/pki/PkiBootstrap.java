@@ -1,5 +1,6 @@
 package dev.smartsat.pki;
 
+import dev.smartsat.config.OwnerOnly;
 import dev.smartsat.pki.CertificateIssuer.Authority;
 import dev.smartsat.pki.CertificateIssuer.Ext;
 import java.io.IOException;
@@ -64,11 +65,7 @@ final class PkiBootstrap {
     }
 
     Material run() {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the certs directory " + dir, e);
-        }
+        OwnerOnly.directory(dir);
         loadOrCreateRoot();
         Pair productCa = loadOrIssue(Pki.PRODUCT_CA_FILE, Pki.PRODUCT_CA_KEY_FILE, () -> issue(Pki.PRODUCT_CA_CN, 5,
                 List.of(CertificateIssuer.basicConstraints(true, 0),

@@ -1,11 +1,12 @@
 package dev.smartsat.server;
 
+import dev.smartsat.config.OwnerOnly;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -25,7 +26,8 @@ public final class DataDirLock implements AutoCloseable {
     public static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("smartsat.lock");
         try {
-            Files.createDirectories(dataDir);
+            OwnerOnly.directory(dataDir);
+            OwnerOnly.file(file);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -41,7 +43,7 @@ public final class DataDirLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid() + "\n"));
             return new DataDirLock(channel, lock);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("cannot lock data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }

@@ -1,6 +1,8 @@
 package dev.smartsat.store;
 
 import java.io.IOException;
+import dev.smartsat.config.OwnerOnly;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -53,12 +55,16 @@ public final class Store implements AutoCloseable {
         try {
             Path file = Path.of(url.substring("jdbc:sqlite:".length()));
             Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                OwnerOnly.directory(parent);
             }
+            // SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600.
+            OwnerOnly.file(file);
+            OwnerOnly.ifExists(Path.of(file + "-wal"));
+            OwnerOnly.ifExists(Path.of(file + "-shm"));
             migrate(url, busyTimeoutMs);
             return new Store(url, busyTimeoutMs);
-        } catch (SQLException | IOException e) {
+        } catch (SQLException | UncheckedIOException e) {
             throw new IllegalStateException("cannot open the database " + url + ": " + e.getMessage(), e);
         }
     }
