@@ -53,8 +53,11 @@ class ServeJarIT {
             }
             String tls = openssl("x509", "-in", "certs/tls.pem", "-noout", "-ext", "subjectAltName");
             assertTrue(tls.contains("DNS:localhost") && tls.contains("IP Address:127.0.0.1"), tls);
-            agentRoundTrip(jar);
+            String registration = agentRoundTrip(jar);
             String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(!text.contains(registration), "a registration token is logged by its first 8 characters only");
+            assertTrue(text.contains("/tokens/" + registration.substring(0, 8) + ".../revoke 401"), text);
+            assertTrue(text.contains("/tokens/" + registration.substring(0, 8) + "... 204"), text);
             String secret = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile())
                     .get("client_secret").asText();
             assertTrue(!text.contains(secret), "the admin secret must not be logged");
@@ -67,7 +70,7 @@ class ServeJarIT {
     }
 
     /** The README's agent steps, each a separate `java -jar smartsat.jar agent …` process. */
-    private void agentRoundTrip(Path jar) throws Exception {
+    private String agentRoundTrip(Path jar) throws Exception {
         JsonNode credentials = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile());
         HttpClient client = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("certs/ca.pem"))).build();
         String form = "grant_type=client_credentials&client_id=" + credentials.get("client_id").asText()
@@ -96,6 +99,15 @@ class ServeJarIT {
         assertEquals("AUTHORIZED", device.get("authorizationStatus").asText(), devices.body());
         assertEquals(2, device.get("licenseUsage").get(0).get("quantity").asInt());
         agent(jar, "deregister");
+
+        // Revoked without a token (refused), then removed: both paths name the token.
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(va + "/tokens/" + registration
+                + "/revoke")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), refused.body());
+        HttpResponse<String> removed = client.send(HttpRequest.newBuilder(URI.create(va + "/tokens/" + registration))
+                .header("Authorization", "Bearer " + bearer).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, removed.statusCode(), removed.body());
+        return registration;
     }
 
     private String agent(Path jar, String... args) throws Exception {

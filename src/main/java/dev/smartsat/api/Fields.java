@@ -13,6 +13,16 @@ import java.util.Optional;
 public final class Fields {
     private Fields() {}
 
+    /** Refuses a key the call does not know, naming it, instead of silently ignoring a typo. */
+    public static void onlyKeys(JsonNode body, String prefix, List<String> known) {
+        body.fieldNames().forEachRemaining(key -> {
+            if (!known.contains(key)) {
+                throw new ClientError.BadRequest(prefix + key, "unknown key " + prefix + key + "; the keys are "
+                        + String.join(", ", known.stream().map(k -> prefix + k).toList()));
+            }
+        });
+    }
+
     public static Optional<String> string(JsonNode body, String field) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {

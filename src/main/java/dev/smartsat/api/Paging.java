@@ -32,10 +32,15 @@ public record Paging(int limit, int offset) {
         if (text == null || text.isBlank()) {
             return fallback;
         }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
+        String digits = text.strip();
+        if (!digits.matches("[+-]?[0-9]+")) {
             throw new ClientError.BadRequest(name, name + " must be a whole number, not '" + text + "'");
+        }
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            String bound = name.equals("limit") ? "between 1 and " + MAX_LIMIT : "from 0 to " + Integer.MAX_VALUE;
+            throw new ClientError.BadRequest(name, name + " must be " + bound + ", not " + digits);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Simulation controls (SPEC §9): read, set or advance the server clock. */
@@ -80,6 +81,7 @@ final class SimulationApi {
     void postFaults(Context ctx) {
         requireEnabled();
         ObjectNode body = Bodies.jsonObject(ctx, maxBody);
+        Fields.onlyKeys(body, "", List.of("transport", "upstream"));
         Faults.Rule transport = rule(body, "transport");
         Faults.Rule upstream = rule(body, "upstream");
         faults.set(transport, upstream);
@@ -94,6 +96,7 @@ final class SimulationApi {
         if (!node.isObject()) {
             throw new ClientError.BadRequest(name, name + " must be an object with failRate, status and delayMs");
         }
+        Fields.onlyKeys(node, name + ".", List.of("failRate", "status", "delayMs"));
         JsonNode rate = node.get("failRate");
         double failRate = 0;
         if (rate != null && !rate.isNull()) {
