@@ -10,6 +10,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -102,10 +103,28 @@ final class AsyncBodies implements Filter {
             dispatch();
         }
 
-        /** The client went away, idled out or sent slower than the minimum data rate: no route runs. */
+        /**
+         * The client idled out or sent slower than the minimum data rate (408), or went away: no route runs,
+         * and the connection closes after the answer.
+         */
         @Override
         public void onError(Throwable t) {
-            if (dispatched.compareAndSet(false, true)) {
+            if (!dispatched.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                HttpServletResponse response = (HttpServletResponse) async.getResponse();
+                if (!response.isCommitted()) {
+                    byte[] body = JsonErrors.body(408, null);
+                    response.setStatus(408);
+                    response.setHeader("Connection", "close");
+                    response.setContentType("application/json");
+                    response.setContentLength(body.length);
+                    response.getOutputStream().write(body);
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the connection is already closed; there is no one to answer
+            } finally {
                 async.complete();
             }
         }

@@ -80,21 +80,23 @@ class SlowClientsTest {
             try (SSLSocket socket = slowBody(tls, sat.uri("/").getPort(), "/backend/oauth/token")) {
                 socket.setSoTimeout(250);
                 InputStream in = socket.getInputStream();
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                boolean closed = false;
-                while (!closed && System.nanoTime() < deadline) {
+                while (answer.size() == 0 && System.nanoTime() < deadline) {
+                    socket.getOutputStream().write(' ');
+                    socket.getOutputStream().flush();
                     try {
-                        socket.getOutputStream().write('a');
-                        socket.getOutputStream().flush();
-                        in.read(); // an answer (408) or the end of the stream: either way the server ended it
-                        closed = true;
-                    } catch (SocketTimeoutException stillOpen) {
+                        byte[] buffer = new byte[1024];
+                        int n = in.read(buffer);
+                        answer.write(buffer, 0, Math.max(n, 0));
+                    } catch (SocketTimeoutException stillWaiting) {
                         // no answer yet; send the next byte
-                    } catch (IOException reset) {
-                        closed = true;
                     }
                 }
-                assertTrue(closed, "a body trickling in at 4 bytes/s is ended by the 512 bytes/s minimum");
+                String text = answer.toString(StandardCharsets.US_ASCII);
+                assertTrue(text.startsWith("HTTP/1.1 408"), "a body at 4 bytes/s is ended by the 512 bytes/s minimum: "
+                        + text);
+                assertTrue(text.contains("Connection: close") && text.contains("\"status\":\"ERROR\""), text);
             }
             assertEquals(200, sat.get("/health", null).status());
         }
