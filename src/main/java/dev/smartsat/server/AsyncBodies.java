@@ -19,6 +19,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -33,6 +34,7 @@ final class AsyncBodies implements Filter {
 
     private final ToLongFunction<String> limitOf;
     private final Predicate<HttpServletRequest> mayHold;
+    private final AtomicInteger reading = new AtomicInteger();
 
     /**
      * {@code limitOf} gives the largest body the route at a path reads, and more is never held in memory;
@@ -56,6 +58,7 @@ final class AsyncBodies implements Filter {
             return;
         }
         req.setAttribute(READ, Boolean.TRUE);
+        reading.incrementAndGet();
         Buffered buffered = new Buffered(http);
         AsyncContext async = req.startAsync(buffered, res);
         // No servlet timeout: Jetty's idle timeout and minimum request data rate bound a slow body.
@@ -64,8 +67,13 @@ final class AsyncBodies implements Filter {
         in.setReadListener(new Reader(in, async, buffered, limit, declared));
     }
 
+    /** Requests whose bodies are arriving now, each holding a connection and no thread. */
+    int reading() {
+        return reading.get();
+    }
+
     /** Collects the body as it arrives, then dispatches the request to the routes once. */
-    private static final class Reader implements ReadListener {
+    private final class Reader implements ReadListener {
         private final ServletInputStream in;
         private final AsyncContext async;
         private final Buffered request;
@@ -112,6 +120,7 @@ final class AsyncBodies implements Filter {
             if (!dispatched.compareAndSet(false, true)) {
                 return;
             }
+            reading.decrementAndGet();
             try {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 if (!response.isCommitted()) {
@@ -131,6 +140,7 @@ final class AsyncBodies implements Filter {
 
         private void dispatch() {
             if (dispatched.compareAndSet(false, true)) {
+                reading.decrementAndGet();
                 request.body = body.toByteArray();
                 async.dispatch();
             }

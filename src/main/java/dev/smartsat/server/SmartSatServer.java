@@ -65,6 +65,8 @@ public final class SmartSatServer implements AutoCloseable {
     private final CrlPublisher crl;
     private final ScheduledExecutorService housekeeping;
     private final Sync sync;
+    private final TransportHandler transport;
+    private final AsyncBodies bodies;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -91,6 +93,10 @@ public final class SmartSatServer implements AutoCloseable {
                     new Licenses(store, clock, usage), new Devices(store, clock, compliance, reservations),
                     reservations, new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
                     settings.isUpstream(), settings.server().maxBodyBytes(), sync);
+            this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
+                    settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()));
+            this.bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
+                    || Routes.hasValidBearer(req.getHeader("Authorization"), clients));
             this.app = createApp(services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smartsat-housekeeping");
@@ -161,8 +167,6 @@ public final class SmartSatServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrors());
-                var bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
-                        || Routes.hasValidBearer(req.getHeader("Authorization"), services.clients()));
                 handler.addFilter(new FilterHolder(bodies), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
             });
@@ -173,9 +177,7 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.get("/health", this::health);
         javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
         javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file").result(crl.pem()));
-        javalin.post("/SmartTransport", new TransportHandler(registrations, new TransportResponses(pki, clock), faults,
-                clock, settings.transport().effectiveConcurrency(),
-                Duration.ofMillis(settings.transport().queueTimeoutMs()))::handle);
+        javalin.post("/SmartTransport", transport::handle);
         Routes.register(javalin, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
@@ -256,6 +258,16 @@ public final class SmartSatServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("purging expired nonces failed: {}", e.getMessage());
         }
+    }
+
+    /** {@code /SmartTransport}'s handler, whose admission tests observe. */
+    public TransportHandler transport() {
+        return transport;
+    }
+
+    /** Requests whose bodies are still arriving (SPEC §13 "Slow clients"): each holds a connection, no thread. */
+    public int bodiesBeingRead() {
+        return bodies.reading();
     }
 
     public Faults faults() {

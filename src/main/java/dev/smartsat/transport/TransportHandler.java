@@ -43,11 +43,13 @@ public final class TransportHandler {
     private final Faults faults;
     private final Clock clock;
     private final VerificationKeys keys = new VerificationKeys();
+    private final int concurrency;
     private final Semaphore turns;
     private final Duration queueTimeout;
 
     public TransportHandler(Registrations registrations, TransportResponses responses, Faults faults, Clock clock,
                             int concurrency, Duration queueTimeout) {
+        this.concurrency = concurrency;
         this.turns = new Semaphore(concurrency, true);
         this.queueTimeout = queueTimeout;
         this.registrations = registrations;
@@ -96,6 +98,11 @@ public final class TransportHandler {
         } finally {
             turns.release();
         }
+    }
+
+    /** Requests processing now, each holding one of the {@code concurrency} turns. */
+    public int busyTurns() {
+        return concurrency - turns.availablePermits();
     }
 
     private boolean admit() {

@@ -212,31 +212,30 @@ class ConnectedSyncTest {
         }
     }
 
+    /** A pair of its own: the shared pair's schedule and clock depend on which tests ran before. */
     @Test
-    void theScheduleSyncsWhenTheServerClockPassesTheInterval() throws InterruptedException {
-        ConnectedSync connected = pair.satellite.server().sync().connected();
-        Instant next = connected.nextScheduled();
-        assertTrue(next.isAfter(pair.satellite.server().clock().instant()), "a sync is scheduled ahead");
-        long issued = status(pair.satellite).get("lastSequenceIssued").asLong();
+    void theScheduleSyncsWhenTheServerClockPassesTheInterval(@TempDir Path own) throws InterruptedException {
+        try (SyncPair alone = SyncPair.start(own, "connected")) {
+            ConnectedSync connected = alone.satellite.server().sync().connected();
+            Instant next = connected.nextScheduled();
+            assertTrue(next.isAfter(alone.satellite.server().clock().instant()), "a sync is scheduled ahead");
+            long issued = status(alone.satellite).get("lastSequenceIssued").asLong();
 
-        connected.tick();
-        assertEquals(issued, status(pair.satellite).get("lastSequenceIssued").asLong(), "not due yet: no sync");
+            connected.tick();
+            assertEquals(issued, status(alone.satellite).get("lastSequenceIssued").asLong(), "not due yet: no sync");
 
-        String admin = pair.satellite.adminToken();
-        try {
-            assertEquals(200, pair.satellite.json("PUT", API + "/sim/clock", admin, "{\"advance\":\"P1DT1H\"}").status());
+            String admin = alone.satellite.adminToken();
+            assertEquals(200, alone.satellite.json("PUT", API + "/sim/clock", admin, "{\"advance\":\"P1DT1H\"}").status());
             // This tick or the schedule's own thread (which looks once a second) runs the sync that is now due.
-            JsonNode after = status(pair.satellite);
+            JsonNode after = status(alone.satellite);
             for (int i = 0; i < 100 && after.get("lastSequenceApplied").asLong() <= issued; i++) {
                 connected.tick();
                 Thread.sleep(100);
-                after = status(pair.satellite);
+                after = status(alone.satellite);
             }
             assertEquals(issued + 1, after.get("lastSequenceIssued").asLong(), "the due sync ran: " + after);
             assertEquals(after.get("lastSequenceIssued").asLong(), after.get("lastSequenceApplied").asLong());
-            assertTrue(connected.nextScheduled().isAfter(pair.satellite.server().clock().instant().plusSeconds(3600)));
-        } finally {
-            pair.satellite.json("PUT", API + "/sim/clock", admin, "{\"advance\":\"-P1DT1H\"}");
+            assertTrue(connected.nextScheduled().isAfter(alone.satellite.server().clock().instant().plusSeconds(3600)));
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TransportAdmissionTest {
     @TempDir
     Path dir;
+
+    /** Polls a server-side condition, with a 10 s bound. */
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            Thread.sleep(5);
+        }
+    }
 
     @Test
     void aRequestThatCannotGetATurnInTimeIsToldToTryAgain() throws Exception {
@@ -39,7 +50,7 @@ class TransportAdmissionTest {
             assertEquals(200, sat.post("/backend/api/v1/sim/faults", admin, "{\"transport\":{\"delayMs\":1500}}")
                     .status());
             CompletableFuture<TestDevice.Answer> holder = CompletableFuture.supplyAsync(first::hello);
-            Thread.sleep(300); // the HELLO has its turn
+            awaitTrue(() -> sat.server().transport().busyTurns() == 1, "the HELLO has the only turn");
             TestDevice.Answer refused = second.register(token);
             assertEquals(503, refused.http(), refused.toString());
             assertEquals("OK_TRY_AGAIN", refused.status(), refused.toString());
@@ -73,7 +84,7 @@ class TransportAdmissionTest {
                 out.write(("POST /SmartTransport HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 1000\r\n\r\n{\"payload\"").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                Thread.sleep(300);
+                awaitTrue(() -> sat.server().bodiesBeingRead() == 1, "the server is reading the slow body");
                 TestDevice.Answer registered = device.register(token);
                 assertEquals("OK", registered.status(), "the only turn is free: " + registered);
                 assertEquals("OK", device.hello().status());
