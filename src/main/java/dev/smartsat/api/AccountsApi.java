@@ -3,8 +3,8 @@ package dev.smartsat.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.VirtualAccount;
 import io.javalin.http.Context;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.smartsat.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;

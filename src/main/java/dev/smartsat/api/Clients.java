@@ -1,8 +1,8 @@
 package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.EventType;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.store.ClientDao;

@@ -1,8 +1,8 @@
 package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.licensing.Devices;
-import dev.smartsat.licensing.ProductInstance;
+import dev.smartsat.reservation.Devices;
+import dev.smartsat.core.ProductInstance;
 import dev.smartsat.reservation.Reservation;
 import io.javalin.http.Context;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package dev.smartsat.api;
 
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.Event;
-import dev.smartsat.licensing.EventType;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Event;
+import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
-import dev.smartsat.licensing.SmartAccount;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

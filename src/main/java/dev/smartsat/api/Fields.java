@@ -1,7 +1,7 @@
 package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.smartsat.api;
 
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import io.javalin.http.Context;
 
 /** {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4). */

@@ -1,15 +1,15 @@
 package dev.smartsat.api;
 
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.Devices;
-import dev.smartsat.licensing.Event;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.reservation.Devices;
+import dev.smartsat.core.Event;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.LicenseView;
 import dev.smartsat.licensing.Licenses;
-import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.licensing.SmartAccount;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;

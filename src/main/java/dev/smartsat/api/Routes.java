@@ -7,8 +7,8 @@ import static dev.smartsat.api.Access.WRITE;
 
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.Devices;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.reservation.Devices;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Tokens;

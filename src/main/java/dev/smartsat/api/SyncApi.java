@@ -1,6 +1,6 @@
 package dev.smartsat.api;
 
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.sync.SatelliteReports;
 import dev.smartsat.sync.SatelliteSync;
 import dev.smartsat.sync.Sync;

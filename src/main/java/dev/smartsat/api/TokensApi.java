@@ -1,8 +1,8 @@
 package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.RegistrationToken;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.RegistrationToken;
 import dev.smartsat.licensing.Tokens;
 import io.javalin.http.Context;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.core.ProductInstance;
 import dev.smartsat.store.Store;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.store.LicensePoolDao;

@@ -1,5 +1,9 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.core.Event;
+import dev.smartsat.core.EventType;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
 import java.time.Clock;

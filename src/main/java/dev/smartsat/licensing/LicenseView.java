@@ -1,5 +1,6 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.core.LicensePool;
 import java.time.LocalDate;
 
 /** A pool as an administrator sees it: supply, what reservations and live devices take, and status. */

@@ -1,7 +1,12 @@
 package dev.smartsat.licensing;
 
-import static dev.smartsat.licensing.DeviceRefusal.Reason;
+import static dev.smartsat.core.DeviceRefusal.Reason;
 
+import dev.smartsat.core.DeviceRefusal;
+import dev.smartsat.core.EventType;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.RegistrationToken;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.InstanceDao;
@@ -219,7 +224,7 @@ public final class Registrations {
     }
 
     /** Releases an instance's licenses, revokes its certificate and deletes it; returns what it held. */
-    static List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now,
+    public static List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now,
                                                Compliance compliance) {
         List<Compliance.Entitlement> released = compliance.release(h, instance, now);
         revoke(h, instance, reason, now);

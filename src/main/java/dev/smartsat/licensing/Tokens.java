@@ -1,5 +1,9 @@
 package dev.smartsat.licensing;
 
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.EventType;
+import dev.smartsat.core.RegistrationToken;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.TokenDao;
 import java.security.SecureRandom;

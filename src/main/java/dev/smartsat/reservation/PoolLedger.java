@@ -2,8 +2,8 @@ package dev.smartsat.reservation;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.licensing.Compliance;
-import dev.smartsat.licensing.LicensePool;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.LicensePool;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.smartsat.reservation;
 
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.ReservationDao;
 import dev.smartsat.store.ReservationDao.Codes;

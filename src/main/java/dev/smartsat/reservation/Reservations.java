@@ -2,13 +2,13 @@ package dev.smartsat.reservation;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Compliance;
-import dev.smartsat.licensing.EventType;
+import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
-import dev.smartsat.licensing.LicensePool;
-import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.LicensePool;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.ReservationDao;

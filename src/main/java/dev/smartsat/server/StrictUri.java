@@ -1,6 +1,6 @@
 package dev.smartsat.server;
 
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

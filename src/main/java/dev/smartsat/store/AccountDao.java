@@ -1,7 +1,7 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.SmartAccount;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.Event;
+import dev.smartsat.core.Event;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.customizer.Bind;

@@ -1,6 +1,6 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.ProductInstance;
+import dev.smartsat.core.ProductInstance;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.LicensePool;
+import dev.smartsat.core.LicensePool;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.sync.SyncState;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.SyncState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

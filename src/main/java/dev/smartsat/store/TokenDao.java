@@ -1,6 +1,6 @@
 package dev.smartsat.store;
 
-import dev.smartsat.licensing.RegistrationToken;
+import dev.smartsat.core.RegistrationToken;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

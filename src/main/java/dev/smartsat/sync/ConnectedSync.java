@@ -1,6 +1,7 @@
 package dev.smartsat.sync;
 
 import dev.smartsat.config.Settings;
+import dev.smartsat.core.SyncState;
 import dev.smartsat.sim.Faults;
 import java.time.Clock;
 import java.time.Duration;

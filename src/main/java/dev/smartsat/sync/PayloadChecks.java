@@ -1,7 +1,7 @@
 package dev.smartsat.sync;
 
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

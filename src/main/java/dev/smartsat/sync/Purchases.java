@@ -2,9 +2,9 @@ package dev.smartsat.sync;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.LicensePool;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.LicensePool;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
 import java.time.LocalDate;

@@ -1,10 +1,11 @@
 package dev.smartsat.sync;
 
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.SyncState;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Licenses;
-import dev.smartsat.licensing.ProductInstance;
-import dev.smartsat.licensing.SmartAccount;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;

@@ -1,11 +1,12 @@
 package dev.smartsat.sync;
 
+import dev.smartsat.core.SyncState;
 import dev.smartsat.licensing.Accounts;
-import dev.smartsat.licensing.EventType;
+import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
-import dev.smartsat.licensing.LicensePool;
-import dev.smartsat.licensing.SmartAccount;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.LicensePool;
+import dev.smartsat.core.SmartAccount;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;

@@ -2,8 +2,8 @@ package dev.smartsat.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.VirtualAccount;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.UpstreamDao;

@@ -1,9 +1,10 @@
 package dev.smartsat.sync;
 
-import dev.smartsat.licensing.ClientError;
-import dev.smartsat.licensing.EventType;
+import dev.smartsat.core.SyncState;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Licenses;
-import dev.smartsat.licensing.SmartAccount;
+import dev.smartsat.core.SmartAccount;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.store.AccountDao;

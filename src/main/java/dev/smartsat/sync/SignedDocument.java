@@ -1,7 +1,7 @@
 package dev.smartsat.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;

@@ -2,7 +2,7 @@ package dev.smartsat.sync;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.sim.Faults;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 
 /**
  * Reads and writes sync payloads. Reading is strict, since a sync file may have been edited by hand on

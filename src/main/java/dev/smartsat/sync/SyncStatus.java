@@ -1,5 +1,6 @@
 package dev.smartsat.sync;
 
+import dev.smartsat.core.SyncState;
 import java.time.Instant;
 
 /** The body of {@code GET /sync} (SPEC §8). {@code nextScheduled} is null in disconnected mode. */

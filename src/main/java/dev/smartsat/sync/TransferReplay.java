@@ -1,6 +1,6 @@
 package dev.smartsat.sync;
 
-import dev.smartsat.licensing.LicensePool;
+import dev.smartsat.core.LicensePool;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;

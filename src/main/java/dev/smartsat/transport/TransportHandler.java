@@ -3,7 +3,7 @@ package dev.smartsat.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.licensing.Compliance;
-import dev.smartsat.licensing.DeviceRefusal;
+import dev.smartsat.core.DeviceRefusal;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;

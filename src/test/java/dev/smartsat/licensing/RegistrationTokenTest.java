@@ -2,6 +2,7 @@ package dev.smartsat.licensing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.smartsat.core.RegistrationToken;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

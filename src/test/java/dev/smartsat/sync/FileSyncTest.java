@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.cli.CssmCommand;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.transport.Envelope;

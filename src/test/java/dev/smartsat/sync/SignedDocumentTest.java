@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.transport.Envelope;

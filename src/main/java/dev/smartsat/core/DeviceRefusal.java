@@ -1,4 +1,4 @@
-package dev.smartsat.licensing;
+package dev.smartsat.core;
 
 /**
  * A device request the satellite refuses for a reason of the licensing domain; the transport turns

@@ -1,7 +1,13 @@
-package dev.smartsat.licensing;
+package dev.smartsat.reservation;
 
-import dev.smartsat.reservation.Reservation;
-import dev.smartsat.reservation.Reservations;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.EventType;
+import dev.smartsat.core.ProductInstance;
+import dev.smartsat.core.VirtualAccount;
+import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.Compliance;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.Registrations;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.UsageDao;

@@ -1,13 +1,13 @@
-package dev.smartsat.sync;
+package dev.smartsat.cli;
 
-import dev.smartsat.Main;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
-import dev.smartsat.licensing.ClientError;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Seeder;
 import dev.smartsat.pki.Pki;
-import dev.smartsat.server.DataDirLock;
+import dev.smartsat.store.DataDirLock;
 import dev.smartsat.store.Store;
+import dev.smartsat.sync.Upstream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ public final class CssmCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @CommandLine.Mixin
-        Main.Locations locations = new Main.Locations();
+        Locations locations = new Locations();
 
         @Option(names = "--in", required = true, paramLabel = "REQUEST", description = "The satellite's sync request file.")
         Path in;

@@ -1,4 +1,4 @@
-package dev.smartsat.licensing;
+package dev.smartsat.core;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.smartsat.licensing;
+package dev.smartsat.core;
 
 /** Every kind of event SPEC §4 names; one is recorded for every state change. */
 public enum EventType {

@@ -1,4 +1,4 @@
-package dev.smartsat.server;
+package dev.smartsat.store;
 
 import dev.smartsat.config.OwnerOnly;
 import java.io.IOException;
