@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "smartsat", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A simulated on-premises Smart Software Manager satellite.",
         subcommands = {Main.Serve.class, Main.Certs.class, dev.smartsat.agent.AgentCommand.class,
+                dev.smartsat.product.ProductCommand.class,
                 dev.smartsat.sync.CssmCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One simulated product instance kept in a state file: it registers, renews its ID certificate, reports its
@@ -30,6 +31,7 @@ public final class Device {
     private final DeviceClock clock;
     private final int retries;
     private final DeviceState state;
+    private final Consumer<DeviceState> sink;
     private HttpsClient http;
     private TransportClient client;
 
@@ -42,10 +44,15 @@ public final class Device {
     }
 
     private Device(Path stateFile, Path caPem, Clock clock, int retries) {
+        this(stateFile, null, null, caPem, clock, retries);
+    }
+
+    private Device(Path stateFile, DeviceState given, Consumer<DeviceState> sink, Path caPem, Clock clock, int retries) {
         this.stateFile = stateFile;
         this.caPem = caPem;
         this.retries = retries;
-        DeviceState existing = stateFile == null ? null : StateFile.readIfExists(stateFile);
+        this.sink = sink;
+        DeviceState existing = given != null ? given : stateFile == null ? null : StateFile.readIfExists(stateFile);
         if (existing == null) {
             existing = DeviceState.firstStart(clock.instant());
         }
@@ -68,6 +75,14 @@ public final class Device {
      */
     public static Device open(Path stateFile, Path caPem, Clock clock, int retries) {
         return new Device(stateFile, caPem, clock, retries);
+    }
+
+    /**
+     * A device over a state its caller keeps (the seed products keep it inside their own state file): nothing is
+     * written here, {@code sink} is handed the state at every point the agent would save it.
+     */
+    public static Device over(DeviceState state, Path caPem, Clock clock, int retries, Consumer<DeviceState> sink) {
+        return new Device(null, state, sink, caPem, clock, retries);
     }
 
     /** A device that lives only in memory (nothing is written). */
@@ -351,6 +366,9 @@ public final class Device {
         state.setServerClockOffsetMillis(clock.offsetMillis());
         if (stateFile != null) {
             StateFile.write(stateFile, state);
+        }
+        if (sink != null) {
+            sink.accept(state);
         }
     }
 
