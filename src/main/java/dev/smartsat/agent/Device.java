@@ -34,6 +34,8 @@ public final class Device {
     private final Consumer<DeviceState> sink;
     private HttpsClient http;
     private TransportClient client;
+    private String keyId;
+    private String keyIdOfPem;
 
     /** What REGISTER sends; {@code hostname} null means the device does not share it, {@code softwareTag} null the default. */
     public record RegisterRequest(URI url, String token, String pid, String serial, String hostname,
@@ -351,7 +353,12 @@ public final class Device {
 
     /** The ID certificate's serial in lowercase hex, the key_id of every message after REGISTER. */
     private String keyId() {
-        return PemFiles.certificateFromPem(state.registration().idCertPem()).getSerialNumber().toString(16);
+        String pem = state.registration().idCertPem();
+        if (!pem.equals(keyIdOfPem)) {
+            keyId = PemFiles.certificateFromPem(pem).getSerialNumber().toString(16);
+            keyIdOfPem = pem;
+        }
+        return keyId;
     }
 
     private Failure failure(String operation, Answer answer) {
