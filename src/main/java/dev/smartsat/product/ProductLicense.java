@@ -20,17 +20,17 @@ public enum ProductLicense {
     // 000:19 "consumes a Host license for each user who hosts meetings"
     HOST("WMS_HOST", "regid.2017-02.com.cisco.WMS_HOST,4.0_5a9e2c1d-7b3f-4a8e-9c6d-1e2f3a4b5c44",
             "Webex Meetings Server Host"),
-    // 000:13 "The Extended Capacity feature requires a license."
+    // 000:13 "The Extended Capacity feature requires a license."; 000:244 "Large capacity license for 4000 port"
     EXTENDED_CAPACITY("WMS_EXTENDED_CAPACITY",
             "regid.2017-02.com.cisco.WMS_EXT_CAPACITY,4.0_7b8c9d0e-1f2a-4b3c-9d5e-6f7a8b9cabbb",
             "Webex Meetings Server Extended Capacity (4000 port)"),
-    // 000:234 "CWMS Small MDC (capacity 250 concurrent users)"
+    // 000:238 "CWMS Small MDC (capacity 250 concurrent users)"
     SMALL_MDC("WMS_MDC_SMALL", "regid.2017-02.com.cisco.WMS_MDC_SMALL,4.0_8c9d0e1f-2a3b-4c4d-8e6f-7a8b9cacbccc",
             "Webex Meetings Server Small MDC (250 concurrent users)"),
-    // 000:236 "CWMS Medium MDC (capacity 800 concurrent users)"
+    // 000:240 "CWMS Medium MDC (capacity 800 concurrent users)"
     MEDIUM_MDC("WMS_MDC_MEDIUM", "regid.2017-02.com.cisco.WMS_MDC_MEDIUM,4.0_9d0e1f2a-3b4c-4d5e-9f7a-8b9cadbcdddd",
             "Webex Meetings Server Medium MDC (800 concurrent users)"),
-    // 000:238 "CWMS Large & XL MDC (cap 2000+ concurrent users)"
+    // 000:242 "CWMS Large & XL MDC (cap 2000+ concurrent users)"
     LARGE_XL_MDC("WMS_MDC_LARGE_XL",
             "regid.2017-02.com.cisco.WMS_MDC_LARGE_XL,4.0_0e1f2a3b-4c5d-4e6f-8a8b-9cadbecdeeee",
             "Webex Meetings Server Large & XL MDC (2000+ concurrent users)");

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * The Webex Meetings Server deployment sizes, 000:13 "micro (50), small (250), medium (800) and large (2000)" and
- * the extra large system of up to 4000 ports, each with the multi-data-center license of its size (000:234-238).
+ * the extra large system of up to 4000 ports, each with the multi-data-center license of its size (000:238-242).
  */
 public enum SystemSize {
     MICRO("micro", null),
