@@ -12,7 +12,6 @@ import dev.smartsat.reservation.AuthorizationCode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,19 +25,6 @@ import java.util.Map;
  * licensing timers against the satellite's clock, and refuses what its document says an unlicensed product refuses.
  */
 public final class Product {
-    /** 003:660 "The product instance reattempts to register at 15-minute intervals." */
-    static final Duration RETRY = Duration.ofMinutes(15);
-    /** 003:833 "This registration period is automatically renewed every 6 months"; 000:319; SPEC: 180 days. */
-    static final Duration RENEWAL = Duration.ofDays(180);
-    /** 003:791 "The license authorization is renewed automatically every 30 days"; 000:330. */
-    static final Duration AUTHORIZATION = Duration.ofDays(30);
-    /** 003:619 license usage "is auto-updated every 6 hours" (Expressway only). */
-    static final Duration USAGE_REPORT = Duration.ofHours(6);
-    /** 003:465 "a 90-day evaluation period"; 000:11 "90-day Evaluation Mode". */
-    static final Duration EVALUATION = Duration.ofDays(90);
-    /** A renewal the satellite refused outright is asked again a day later rather than every 15 minutes. */
-    private static final Duration REFUSED_RENEWAL_RETRY = Duration.ofDays(1);
-
     /** Moves the satellite's clock to a timer's instant before the product acts on it; null in one-shot commands. */
     public interface ClockMover {
         void moveTo(Instant instant) throws TransportException;
@@ -131,21 +117,7 @@ public final class Product {
 
     /** The next instant a timer is due, or null when none runs. */
     Instant nextDue() {
-        if (state.pending != null) {
-            return state.pending.nextAttempt();
-        }
-        if (!smartRegistered()) {
-            return null;
-        }
-        Instant renewal = state.renewRetryAt != null ? state.renewRetryAt : state.certIssuedAt.plus(RENEWAL);
-        Instant report = state.reportRetryAt;
-        if (report == null) {
-            report = state.lastAuthorized.plus(AUTHORIZATION);
-            if (state.profile == Profile.EXPRESSWAY && state.lastUsageReport.plus(USAGE_REPORT).isBefore(report)) {
-                report = state.lastUsageReport.plus(USAGE_REPORT);
-            }
-        }
-        return renewal.isBefore(report) ? renewal : report;
+        return Timers.nextDue(state, smartRegistered());
     }
 
     private void fire(Instant at) throws TransportException {
@@ -158,8 +130,7 @@ public final class Product {
             }
             return;
         }
-        Instant renewal = state.renewRetryAt != null ? state.renewRetryAt : state.certIssuedAt.plus(RENEWAL);
-        if (!at.isBefore(renewal)) {
+        if (!at.isBefore(Timers.renewalDue(state))) {
             renew();
         }
         if (smartRegistered() && !at.isBefore(nextDue())) {
@@ -173,14 +144,14 @@ public final class Product {
             answer = device.renewId(false);
         } catch (TransportException e) {
             requireReachableKind(e);
-            state.renewRetryAt = now().plus(RETRY);
+            state.renewRetryAt = now().plus(Timers.RETRY);
             return;
         }
         if (answer.ok()) {
             state.certIssuedAt = now();
             state.renewRetryAt = null;
         } else {
-            state.renewRetryAt = now().plus(answer.tryAgain() ? RETRY : REFUSED_RENEWAL_RETRY);
+            state.renewRetryAt = now().plus(answer.tryAgain() ? Timers.RETRY : Timers.REFUSED_RENEWAL_RETRY);
         }
     }
 
@@ -205,7 +176,7 @@ public final class Product {
                     state.device.identity().serial(), state.hostname, overwrite, null));
         } catch (TransportException e) {
             requireReachableKind(e);
-            state.pending = new ProductState.Pending(token, overwrite, now().plus(RETRY));
+            state.pending = new ProductState.Pending(token, overwrite, now().plus(Timers.RETRY));
             return List.of();
         }
         if (answer.ok()) {
@@ -220,7 +191,7 @@ public final class Product {
         }
         if (answer.tryAgain()) {
             // 003:656-660: a communication issue leaves the registration in progress, reattempted every 15 minutes.
-            state.pending = new ProductState.Pending(token, overwrite, now().plus(RETRY));
+            state.pending = new ProductState.Pending(token, overwrite, now().plus(Timers.RETRY));
             return List.of();
         }
         if (answer.failedWith("INSTANCE_EXISTS") && !overwrite) {
@@ -313,7 +284,7 @@ public final class Product {
         boolean smart = smartRegistered();
         Map<String, Long> reserved = reservedCounts(state.device);
         boolean evaluationExpired = !smart && reserved == null
-                && !now().isBefore(state.device.firstStart().plus(EVALUATION));
+                && !now().isBefore(state.device.firstStart().plus(Timers.EVALUATION));
         if (state.profile == Profile.EXPRESSWAY) {
             Expressway.Outcome out = Expressway.apply(state.activity, state.heldRegistrations, evaluationExpired);
             state.heldRegistrations = new ArrayList<>(out.accepted());
@@ -396,7 +367,7 @@ public final class Product {
             answer = device.authorize(usage);
         } catch (TransportException e) {
             requireReachableKind(e);
-            state.reportRetryAt = now().plus(RETRY);
+            state.reportRetryAt = now().plus(Timers.RETRY);
             return null;
         }
         if (answer.ok()) {
@@ -405,7 +376,7 @@ public final class Product {
             state.lastUsageReport = now();
             state.reportRetryAt = null;
         } else {
-            state.reportRetryAt = now().plus(RETRY);
+            state.reportRetryAt = now().plus(Timers.RETRY);
         }
         return answer;
     }

@@ -168,7 +168,7 @@ public final class ProductCommand implements Runnable {
             created.reapply();
             created.save(stateFile());
             out.println(p.title() + " " + created.page().udi() + " created; evaluation period ends "
-                    + now.plus(Product.EVALUATION));
+                    + now.plus(Timers.EVALUATION));
             return 0;
         }
     }

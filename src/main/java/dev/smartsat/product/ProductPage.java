@@ -44,7 +44,7 @@ public record ProductPage(Profile profile, String registrationStatus, String aut
         DeviceState device = state.device;
         Registration registration = device.registration();
         boolean reserved = device.reservation() != null;
-        Instant evaluationEnds = device.firstStart().plus(Product.EVALUATION);
+        Instant evaluationEnds = device.firstStart().plus(Timers.EVALUATION);
         boolean evaluationLeft = now.isBefore(evaluationEnds);
         String registrationStatus = registrationStatus(state, now);
         boolean registered = REGISTERED.equals(registrationStatus);
@@ -97,8 +97,8 @@ public record ProductPage(Profile profile, String registrationStatus, String aut
                 piid, device.identity().udi(), state.url,
                 registered || reserved || !evaluationLeft ? 0 : ceilDays(Duration.between(now, evaluationEnds)),
                 shown == null ? null : shown.registrationExpires(),
-                registered ? state.certIssuedAt.plus(Product.RENEWAL) : null,
-                registered && state.lastAuthorized != null ? state.lastAuthorized.plus(Product.AUTHORIZATION) : null,
+                registered ? state.certIssuedAt.plus(Timers.RENEWAL) : null,
+                registered && state.lastAuthorized != null ? state.lastAuthorized.plus(Timers.AUTHORIZATION) : null,
                 authorization == null ? null : authorization.communicationDeadline(),
                 device.lastFailure() == null ? null : device.lastFailure().operation() + ": "
                         + device.lastFailure().describe(),
