@@ -110,7 +110,8 @@ public final class Product {
             clock.set(at);
             fire(at);
         }
-        if (target.isAfter(now())) {
+        if (mover == null || target.isAfter(now())) {
+            // A one-shot command takes the satellite's time as it is, also when its clock was moved back.
             clock.set(target);
         }
     }

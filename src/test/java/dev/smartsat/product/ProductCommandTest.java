@@ -164,6 +164,40 @@ class ProductCommandTest {
         assertArrayEquals(before, Files.readAllBytes(state));
     }
 
+    @Test
+    void aProductLicensedByReservationShowsItOnItsPage() throws Exception {
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
+            String ca = sat.dir().resolve("certs/ca.pem").toString();
+            String state = dir.resolve("webex.json").toString();
+            assertEquals(0, cli("product", "--state", state, "--ca", ca, "init", "--profile", "webex-meetings-server",
+                    "--url", sat.uri("/SmartTransport").toString(), "--pid", "CWMS-4-K9", "--serial", "RES1").exit());
+            Run request = cli("product", "--state", state, "--ca", ca, "reserve", "request");
+            assertEquals(0, request.exit(), request.toString());
+            String code = request.out().lines().filter(l -> l.startsWith("CB-Z")).findFirst().orElseThrow();
+            TestSatellite.Response reserved = sat.post(TestSatellite.ACCOUNT_PATH
+                    + "/virtual-accounts/Default/reserve-licenses", sat.adminToken(), "{\"reservationRequests\":[{"
+                    + "\"reservationCode\":\"" + code + "\",\"licenses\":[{\"entitlementTag\":\""
+                    + ProductLicense.HOST.tag() + "\",\"quantity\":1}]}]}");
+            assertEquals(200, reserved.status(), reserved.toString());
+            Path codeFile = dir.resolve("code.txt");
+            Files.writeString(codeFile, reserved.json().get("authorizationCodes").get(0).get("authorizationCode").asText());
+            Run install = cli("product", "--state", state, "--ca", ca, "reserve", "install", "--code-file",
+                    codeFile.toString());
+            assertEquals(0, install.exit(), install.toString());
+            assertEquals(0, cli("product", "--state", state, "--ca", ca, "set", "--meetings",
+                    "[{\"host\":\"alice\"},{\"host\":\"bob\"}]").exit());
+            JsonNode page = new ObjectMapper().readTree(cli("product", "--state", state, "status", "--json").out());
+            assertEquals("Registered – Specific License Reservation", page.get("registrationStatus").asText());
+            assertEquals("Out-of-compliance", page.get("authorizationStatus").asText());
+            assertEquals(2, page.get("refused").size(), page.toString());
+            Run returned = cli("product", "--state", state, "--ca", ca, "reserve", "return");
+            assertEquals(0, returned.exit(), returned.toString());
+            page = new ObjectMapper().readTree(cli("product", "--state", state, "status", "--json").out());
+            assertEquals("Unregistered", page.get("registrationStatus").asText());
+            assertEquals("Evaluation Mode", page.get("authorizationStatus").asText());
+        }
+    }
+
     private static List<String> keys(JsonNode node) {
         List<String> keys = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
