@@ -382,9 +382,13 @@ public final class Product {
         return answer;
     }
 
-    /** An answer that cannot be trusted is the runner's exit 3; a satellite out of reach is the product's business. */
+    /**
+     * An answer that cannot be trusted is the command's exit 3; a satellite out of reach, or answering something
+     * that is no transport answer at all (an overloaded front end's error page), is the product's business: it tries
+     * again on its 15-minute timer, as a product does after "a communication issue" (003:656).
+     */
     private static void requireReachableKind(TransportException e) throws TransportException {
-        if (e.kind() != TransportException.Kind.UNREACHABLE) {
+        if (e.kind() == TransportException.Kind.UNTRUSTED) {
             throw e;
         }
     }
