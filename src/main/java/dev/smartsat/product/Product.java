@@ -107,13 +107,22 @@ public final class Product {
             if (mover != null && at.isAfter(now())) {
                 mover.moveTo(at);
             }
-            clock.set(at);
+            setClock(at);
             fire(at);
         }
         if (mover == null || target.isAfter(now())) {
             // A one-shot command takes the satellite's time as it is, also when its clock was moved back.
-            clock.set(target);
+            setClock(target);
         }
+    }
+
+    /**
+     * The product's time is the satellite's, as the runner or {@code /health} gave it: an offset the device learned
+     * from a STALE_TIMESTAMP answer on the way is dropped, so it cannot outlive the moment it was learned for.
+     */
+    private void setClock(Instant instant) {
+        clock.set(instant);
+        device.clock().setOffsetMillis(0);
     }
 
     /** The next instant a timer is due, or null when none runs. */
