@@ -31,8 +31,5 @@ public record Activity(List<Call> calls, List<EndpointRegistration> registration
     /** The lists one step or command names; null means "not named, keep what it was". */
     public record Change(List<Call> calls, List<EndpointRegistration> registrations, List<Meeting> meetings,
                          List<String> assign, List<String> deactivate) {
-        public boolean isEmpty() {
-            return calls == null && registrations == null && meetings == null && assign == null && deactivate == null;
-        }
     }
 }

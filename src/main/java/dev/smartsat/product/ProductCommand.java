@@ -246,7 +246,13 @@ public final class ProductCommand implements Runnable {
             put(step, "deactivate", deactivate);
             ObjectNode root = JSON.createObjectNode().put("product", peek.profile.word());
             root.putArray("steps").add(step);
-            Activity.Change change = ScenarioParser.parse(root).steps().get(0).change();
+            Activity.Change change;
+            try {
+                change = ScenarioParser.parse(root).steps().get(0).change();
+            } catch (ScenarioException e) {
+                // the options are one step's lists: name the option, not the step
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^step 1, key ", "--"));
+            }
             Product product = open();
             product.change(change);
             return done(product, out);
