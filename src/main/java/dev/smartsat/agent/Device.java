@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One simulated product instance kept in a state file: it registers, renews its ID certificate, reports its
@@ -30,8 +31,11 @@ public final class Device {
     private final DeviceClock clock;
     private final int retries;
     private final DeviceState state;
+    private final Consumer<DeviceState> sink;
     private HttpsClient http;
     private TransportClient client;
+    private String keyId;
+    private String keyIdOfPem;
 
     /** What REGISTER sends; {@code hostname} null means the device does not share it, {@code softwareTag} null the default. */
     public record RegisterRequest(URI url, String token, String pid, String serial, String hostname,
@@ -42,10 +46,15 @@ public final class Device {
     }
 
     private Device(Path stateFile, Path caPem, Clock clock, int retries) {
+        this(stateFile, null, null, caPem, clock, retries);
+    }
+
+    private Device(Path stateFile, DeviceState given, Consumer<DeviceState> sink, Path caPem, Clock clock, int retries) {
         this.stateFile = stateFile;
         this.caPem = caPem;
         this.retries = retries;
-        DeviceState existing = stateFile == null ? null : StateFile.readIfExists(stateFile);
+        this.sink = sink;
+        DeviceState existing = given != null ? given : stateFile == null ? null : StateFile.readIfExists(stateFile);
         if (existing == null) {
             existing = DeviceState.firstStart(clock.instant());
         }
@@ -68,6 +77,14 @@ public final class Device {
      */
     public static Device open(Path stateFile, Path caPem, Clock clock, int retries) {
         return new Device(stateFile, caPem, clock, retries);
+    }
+
+    /**
+     * A device over a state its caller keeps (the seed products keep it inside their own state file): nothing is
+     * written here, {@code sink} is handed the state at every point the agent would save it.
+     */
+    public static Device over(DeviceState state, Path caPem, Clock clock, int retries, Consumer<DeviceState> sink) {
+        return new Device(null, state, sink, caPem, clock, retries);
     }
 
     /** A device that lives only in memory (nothing is written). */
@@ -336,7 +353,12 @@ public final class Device {
 
     /** The ID certificate's serial in lowercase hex, the key_id of every message after REGISTER. */
     private String keyId() {
-        return PemFiles.certificateFromPem(state.registration().idCertPem()).getSerialNumber().toString(16);
+        String pem = state.registration().idCertPem();
+        if (!pem.equals(keyIdOfPem)) {
+            keyId = PemFiles.certificateFromPem(pem).getSerialNumber().toString(16);
+            keyIdOfPem = pem;
+        }
+        return keyId;
     }
 
     private Failure failure(String operation, Answer answer) {
@@ -351,6 +373,9 @@ public final class Device {
         state.setServerClockOffsetMillis(clock.offsetMillis());
         if (stateFile != null) {
             StateFile.write(stateFile, state);
+        }
+        if (sink != null) {
+            sink.accept(state);
         }
     }
 

@@ -118,6 +118,13 @@ public final class DeviceState {
     @JsonProperty("server_clock_offset_ms")
     private long serverClockOffsetMillis;
 
+    // The key pair of privateKeyPem, derived once: deriving the public half is a scalar multiplication, and a product
+    // reporting every 6 hours for a year signs thousands of messages.
+    @JsonIgnore
+    private transient KeyPair keysOfPem;
+    @JsonIgnore
+    private transient String pemOfKeys;
+
     // Fields a newer agent (or a person) added: kept so that rewriting the file loses nothing.
     @JsonIgnore
     private final Map<String, JsonNode> unknown = new LinkedHashMap<>();
@@ -247,7 +254,11 @@ public final class DeviceState {
     }
 
     public KeyPair keys() {
-        return DeviceKeys.fromPem(privateKeyPem);
+        if (keysOfPem == null || !privateKeyPem.equals(pemOfKeys)) {
+            keysOfPem = DeviceKeys.fromPem(privateKeyPem);
+            pemOfKeys = privateKeyPem;
+        }
+        return keysOfPem;
     }
 
     public String url() {

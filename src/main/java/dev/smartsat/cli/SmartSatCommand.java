@@ -2,14 +2,16 @@ package dev.smartsat.cli;
 
 import dev.smartsat.agent.AgentCommand;
 import dev.smartsat.config.ConfigException;
+import dev.smartsat.product.ProductCommand;
 import dev.smartsat.server.SmartSatServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code smartsat} command line: serve, certs init, agent, cssm process-sync. */
+/** The {@code smartsat} command line: serve, certs init, agent, product, cssm process-sync. */
 @Command(name = "smartsat", mixinStandardHelpOptions = true, versionProvider = SmartSatCommand.Version.class,
         description = "A simulated on-premises Smart Software Manager satellite.",
-        subcommands = {ServeCommand.class, CertsCommand.class, AgentCommand.class, CssmCommand.class})
+        subcommands = {ServeCommand.class, CertsCommand.class, AgentCommand.class, ProductCommand.class,
+                CssmCommand.class})
 public final class SmartSatCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

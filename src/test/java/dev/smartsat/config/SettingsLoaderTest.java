@@ -102,7 +102,7 @@ class SettingsLoaderTest {
         Catalog catalog = Catalog.load(new SettingsLoader(Map.of()).load());
         List<String> names = catalog.entitlements().stream().map(Catalog.Entitlement::displayName).toList();
         for (String expected : new String[] {"Rich Media Session", "Room System", "Desktop System", "Host",
-                "Micro", "Small", "Medium", "Large", "Extra Large", "Multi-Data Center", "Network Advantage",
+                "Extended Capacity (4000 port)", "Small MDC", "Medium MDC", "Large & XL MDC", "Network Advantage",
                 "DNA Advantage"}) {
             assertTrue(names.stream().anyMatch(n -> n.contains(expected)), expected + " in " + names);
         }
