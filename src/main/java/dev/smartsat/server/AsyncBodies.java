@@ -1,6 +1,8 @@
 package dev.smartsat.server;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -27,7 +29,10 @@ import java.util.function.ToLongFunction;
  * Reads every request body before a worker thread sees the request (SPEC §13 "Slow clients"): the body
  * arrives through the servlet's asynchronous I/O, a callback per burst of bytes, and only a complete request
  * is dispatched to the routes, which then read it from memory. A client that trickles its body in, or
- * hundreds of them, hold a connection each and no thread; Jetty's minimum data rate and idle timeout end them.
+ * hundreds of them, hold a connection each and no thread. A body must arrive within a grace of 10 s plus the
+ * time its length takes at the minimum rate, else it is answered 408. (Jetty's own minimum data rate is not
+ * used: it compares the bytes with the time since the first one at every read, so a small body whose reading
+ * was delayed by a busy server, all of it long arrived, failed it: a 30-byte body read 60 ms late.)
  */
 final class AsyncBodies implements Filter {
     private static final String READ = AsyncBodies.class.getName();
@@ -35,15 +40,26 @@ final class AsyncBodies implements Filter {
     private final ToLongFunction<String> limitOf;
     private final Predicate<HttpServletRequest> mayHold;
     private final AtomicInteger reading = new AtomicInteger();
+    private final long minBytesPerSecond;
+    static final long GRACE_MS = 10_000;
 
     /**
      * {@code limitOf} gives the largest body the route at a path reads, and more is never held in memory;
      * a request that {@code mayHold} refuses (a management call without a valid bearer token) goes to its
      * route unread, which refuses it before reading, as before.
      */
-    AsyncBodies(ToLongFunction<String> limitOf, Predicate<HttpServletRequest> mayHold) {
+    AsyncBodies(ToLongFunction<String> limitOf, Predicate<HttpServletRequest> mayHold, long minBytesPerSecond) {
         this.limitOf = limitOf;
         this.mayHold = mayHold;
+        this.minBytesPerSecond = minBytesPerSecond;
+    }
+
+    /** How long a body of {@code bytes} may take: 0 (no limit) without a minimum rate. */
+    static long deadlineMillis(long bytes, long minBytesPerSecond) {
+        if (minBytesPerSecond <= 0) {
+            return 0;
+        }
+        return GRACE_MS + Math.min(bytes, Long.MAX_VALUE / 1000) * 1000 / minBytesPerSecond;
     }
 
     @Override
@@ -61,10 +77,11 @@ final class AsyncBodies implements Filter {
         reading.incrementAndGet();
         Buffered buffered = new Buffered(http);
         AsyncContext async = req.startAsync(buffered, res);
-        // No servlet timeout: Jetty's idle timeout and minimum request data rate bound a slow body.
-        async.setTimeout(0);
+        async.setTimeout(deadlineMillis(declared > 0 ? declared : limit, minBytesPerSecond));
         ServletInputStream in = req.getInputStream();
-        in.setReadListener(new Reader(in, async, buffered, limit, declared));
+        Reader reader = new Reader(in, async, buffered, limit, declared);
+        async.addListener(reader);
+        in.setReadListener(reader);
     }
 
     /** Requests whose bodies are arriving now, each holding a connection and no thread. */
@@ -73,7 +90,7 @@ final class AsyncBodies implements Filter {
     }
 
     /** Collects the body as it arrives, then dispatches the request to the routes once. */
-    private final class Reader implements ReadListener {
+    private final class Reader implements ReadListener, AsyncListener {
         private final ServletInputStream in;
         private final AsyncContext async;
         private final Buffered request;
@@ -111,12 +128,35 @@ final class AsyncBodies implements Filter {
             dispatch();
         }
 
-        /**
-         * The client idled out or sent slower than the minimum data rate (408), or went away: no route runs,
-         * and the connection closes after the answer.
-         */
+        /** The client idled out (408) or went away: no route runs. */
         @Override
         public void onError(Throwable t) {
+            refuse();
+        }
+
+        /** The body did not arrive within its deadline (408): no route runs. */
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            refuse();
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // nothing to release: the buffer goes with the request
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            refuse();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // a route's own asynchronous cycle is not this reader's
+        }
+
+        /** Answers 408 in the JSON error shape and closes, if the connection still takes an answer. */
+        private void refuse() {
             if (!dispatched.compareAndSet(false, true)) {
                 return;
             }

@@ -97,7 +97,8 @@ public final class SmartSatServer implements AutoCloseable {
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
                     settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()));
             this.bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
-                    || Routes.hasValidBearer(req.getHeader("Authorization"), clients));
+                    || Routes.hasValidBearer(req.getHeader("Authorization"), clients),
+                    settings.server().minBodyBytesPerSecond());
             this.app = createApp(services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smartsat-housekeeping");
@@ -164,7 +165,7 @@ public final class SmartSatServer implements AutoCloseable {
             config.http.maxRequestSize = maxBody;
             config.jetty.threadPool = threadPool();
             config.jetty.addConnector((server, httpConfig) -> Tls.connector(server, httpConfig, keyStore, password,
-                    settings.server().bind(), settings.server().port(), settings.server().minBodyBytesPerSecond()));
+                    settings.server().bind(), settings.server().port()));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrors());

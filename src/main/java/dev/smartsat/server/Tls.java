@@ -16,7 +16,7 @@ final class Tls {
     private Tls() {}
 
     static Connector connector(Server server, HttpConfiguration base, KeyStore keyStore, char[] password,
-                               String bind, int port, long minBodyBytesPerSecond) {
+                               String bind, int port) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(keyStore);
         ssl.setKeyStorePassword(new String(password));
@@ -28,8 +28,6 @@ final class Tls {
 
         HttpConfiguration https = new HttpConfiguration(base);
         https.setSendServerVersion(false);
-        // Bodies are read asynchronously (AsyncBodies); this ends the connections that trickle one in.
-        https.setMinRequestDataRate(minBodyBytesPerSecond);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         https.addCustomizer(secure);

@@ -74,14 +74,17 @@ class SlowClientsTest {
     }
 
     @Test
-    void aBodySentSlowerThanTheMinimumRateIsDropped() throws Exception {
-        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
+    void aBodySentSlowerThanTheMinimumRateIsAnswered408() throws Exception {
+        // 60,000 bytes at 1 MB/s may take the 10 s grace and 60 ms: a byte every 250 ms does not make it.
+        Map<String, Object> flags = Map.of("server.min_body_bytes_per_second", 1_000_000);
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), Map.of(), flags)) {
             SSLSocketFactory tls = TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")).getSocketFactory();
+            long started = System.nanoTime();
             try (SSLSocket socket = slowBody(tls, sat.uri("/").getPort(), "/backend/oauth/token")) {
                 socket.setSoTimeout(250);
                 InputStream in = socket.getInputStream();
                 ByteArrayOutputStream answer = new ByteArrayOutputStream();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (answer.size() == 0 && System.nanoTime() < deadline) {
                     socket.getOutputStream().write(' ');
                     socket.getOutputStream().flush();
@@ -94,11 +97,35 @@ class SlowClientsTest {
                     }
                 }
                 String text = answer.toString(StandardCharsets.US_ASCII);
-                assertTrue(text.startsWith("HTTP/1.1 408"), "a body at 4 bytes/s is ended by the 512 bytes/s minimum: "
-                        + text);
+                assertTrue(text.startsWith("HTTP/1.1 408"), "a body at 4 bytes/s is ended: " + text);
                 assertTrue(text.contains("Connection: close") && text.contains("\"status\":\"ERROR\""), text);
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+                assertTrue(seconds >= 9, "not before its deadline: " + seconds + " s");
             }
             assertEquals(200, sat.get("/health", null).status());
+        }
+    }
+
+    /** Jetty's own rate check failed this: 768 bytes expected after 1.5 s, of a body of about 100. */
+    @Test
+    void aPauseInsideASmallBodyIsNoSlowClient() throws Exception {
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
+            Map<String, String> c = sat.adminCredentials();
+            String form = "grant_type=client_credentials&client_id=" + c.get("client_id") + "&client_secret="
+                    + c.get("client_secret");
+            SSLSocketFactory tls = TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")).getSocketFactory();
+            try (SSLSocket socket = (SSLSocket) tls.createSocket("localhost", sat.uri("/").getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /backend/oauth/token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                        + "\r\n\r\n" + form.substring(0, 5)).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(1500); // the pause under test, not a wait for the server
+                out.write(form.substring(5).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = readAnswer(socket);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            }
         }
     }
 
