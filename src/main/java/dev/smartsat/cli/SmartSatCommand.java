@@ -7,11 +7,12 @@ import dev.smartsat.server.SmartSatServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code smartsat} command line: serve, certs init, agent, product, cssm process-sync. */
+/** The {@code smartsat} command line: serve, certs init, agent, product, cssm process-sync, backup,
+ * restore. */
 @Command(name = "smartsat", mixinStandardHelpOptions = true, versionProvider = SmartSatCommand.Version.class,
         description = "A simulated on-premises Smart Software Manager satellite.",
         subcommands = {ServeCommand.class, CertsCommand.class, AgentCommand.class, ProductCommand.class,
-                CssmCommand.class})
+                CssmCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class SmartSatCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
