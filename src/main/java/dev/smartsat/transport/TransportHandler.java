@@ -132,7 +132,7 @@ public final class TransportHandler {
         } catch (Envelope.MalformedException | TransportRequest.Malformed e) {
             responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce != null ? nonce : Envelope.nonceOf(body), null);
         } catch (DeviceRefusal r) {
-            responses.failed(ctx, MessageCode.valueOf(r.reason().name()), r.getMessage(), nonce, null);
+            responses.failed(ctx, MessageCode.of(r.reason()), r.getMessage(), nonce, null);
         } catch (RuntimeException e) {
             log.error("unexpected error handling a transport request", e);
             responses.error(ctx, nonce);
