@@ -179,7 +179,7 @@ public final class TransportHandler {
         ObjectNode data = Envelope.MAPPER.createObjectNode();
         data.put("id_cert", PemFiles.toPem(done.certificate()));
         data.put("registration_expires", done.instance().registrationExpiresAt().toString());
-        data.put("next_renewal_attempt", done.instance().certIssuedAt().plus(Registrations.RENEWAL_ADVISED).toString());
+        data.put("next_renewal_attempt", done.nextRenewalAttempt().toString());
         return data;
     }
 
