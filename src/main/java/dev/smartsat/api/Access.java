@@ -4,7 +4,7 @@ import io.javalin.security.RouteRole;
 
 /** What a route needs of the caller's role; declared on each route in {@link Routes}. */
 public enum Access implements RouteRole {
-    /** No bearer token needed (health, trust bundle, token endpoint). */
+    /** No bearer token needed (health, /SmartTransport, whose messages are signed, and the token endpoint). */
     PUBLIC,
     /** Any authenticated client: every role may read. */
     READ,

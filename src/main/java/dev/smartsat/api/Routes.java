@@ -12,15 +12,22 @@ import dev.smartsat.reservation.Devices;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Tokens;
+import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
 import dev.smartsat.sim.Faults;
 import dev.smartsat.sync.Sync;
+import dev.smartsat.transport.CrlPublisher;
+import dev.smartsat.transport.TransportHandler;
+import dev.smartsat.transport.TrustFiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;
 
-/** The management HTTP surface, in one table: every route with the access it needs. */
+/**
+ * The whole HTTP surface in one table: the checks every request passes first, then every route (the server's
+ * health, the devices' /SmartTransport, the management API) with the access it needs.
+ */
 public final class Routes {
     public static final String API = "/backend/api/v1";
     static final String VA = API + "/accounts/{account}/virtual-accounts/{va}";
@@ -31,9 +38,16 @@ public final class Routes {
                            Reservations reservations, Events events, Clients clients, SimulatedClock clock,
                            Faults faults, boolean simulationEnabled, boolean upstream, long maxBody, Sync sync) {}
 
+    /** What the routes outside the management API are built from: /health's facts and the device transport. */
+    public record Satellite(String role, String mode, String version, TransportHandler transport, Pki pki,
+                            CrlPublisher crl) {}
+
     private Routes() {}
 
-    public static void register(Javalin app, Services s) {
+    public static void register(Javalin app, Satellite sat, Services s) {
+        var health = new HealthApi(sat.role(), sat.mode(), sat.version(), s.clock());
+        var trust = new TrustFiles(sat.pki(), sat.crl());
+        var transport = sat.transport();
         var accounts = new AccountsApi(s.accounts(), s.maxBody());
         var tokens = new TokensApi(s.tokens(), s.maxBody());
         var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream(), s.sync());
@@ -45,7 +59,18 @@ public final class Routes {
         var sync = new SyncApi(s.sync());
         var simulation = new SimulationApi(s.clock(), s.faults(), s.events(), s.simulationEnabled(), s.maxBody());
 
+        // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
+        // than its route reads is refused unread. Then a matched route checks the caller's access.
+        app.before(ctx -> StrictUri.check(ctx.req().getRequestURI(), ctx.queryString()));
+        app.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, bodyLimit(ctx.path(), s.maxBody())));
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
+
+        app.get("/health", health::get, PUBLIC);
+
+        // Devices (SPEC §2, §3): what to trust, and the signed messages, which carry their own authentication.
+        app.get("/SmartTransport/trust", trust::bundle, PUBLIC);
+        app.get("/SmartTransport/crl", trust::crl, PUBLIC);
+        app.post("/SmartTransport", transport::handle, PUBLIC);
 
         app.post("/backend/oauth/token", clients::token, PUBLIC);
 
@@ -98,8 +123,11 @@ public final class Routes {
         app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
     }
 
-    /** The largest body a route reads: sync files may be far larger than management bodies. */
+    /** The largest body a route reads: a device message has its own limit, and sync files may be far larger. */
     public static long bodyLimit(String path, long maxBody) {
+        if (path.startsWith("/SmartTransport")) {
+            return TransportHandler.MAX_BODY;
+        }
         return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync")
                 ? Math.max(SyncApi.MAX_SYNC_BODY, maxBody) : maxBody;
     }

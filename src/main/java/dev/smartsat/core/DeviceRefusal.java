@@ -5,7 +5,7 @@ package dev.smartsat.core;
  * the reason into its message code and HTTP status.
  */
 public final class DeviceRefusal extends RuntimeException {
-    /** The domain's reasons; each has a same-named SPEC §3 message code. */
+    /** The domain's reasons; each has a same-named SPEC §3 message code ({@code MessageCode.of}). */
     public enum Reason {
         TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_EXHAUSTED,
         INSTANCE_EXISTS, INSTANCE_UNKNOWN, REGISTRATION_EXPIRED, CERT_REVOKED, REPLAYED_NONCE, MALFORMED

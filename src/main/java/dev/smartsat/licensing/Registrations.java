@@ -35,7 +35,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Registrations {
     public static final Duration REGISTRATION_LIFETIME = Duration.ofDays(365);
-    public static final Duration RENEWAL_ADVISED = Duration.ofDays(180);
+    static final Duration RENEWAL_ADVISED = Duration.ofDays(180);
     public static final Duration AUTHORIZATION_LIFETIME = Duration.ofDays(90);
     public static final Duration NEXT_COMMUNICATION = Duration.ofDays(30);
     /** Nonces are kept past the ±1 h timestamp window, so a replay is caught for as long as it could pass. */
@@ -62,7 +62,12 @@ public final class Registrations {
 
     /** A registration done: the instance, its certificate and where it belongs. */
     public record Registered(ProductInstance instance, X509Certificate certificate, String smartAccount,
-                             String virtualAccount) {}
+                             String virtualAccount) {
+        /** When the device should renew its ID certificate: well before the registration lapses. */
+        public Instant nextRenewalAttempt() {
+            return instance.certIssuedAt().plus(RENEWAL_ADVISED);
+        }
+    }
 
     /** A request of a registered instance, its signature verified with the certificate of {@code keyId}. */
     public record Signed(String piid, String keyId, String nonce, Instant requestTime) {}

@@ -1,6 +1,5 @@
 package dev.smartsat.server;
 
-import dev.smartsat.api.Bodies;
 import dev.smartsat.api.Clients;
 import dev.smartsat.api.Json;
 import dev.smartsat.api.Routes;
@@ -63,7 +62,6 @@ public final class SmartSatServer implements AutoCloseable {
     private final Javalin app;
     private final Registrations registrations;
     private final Faults faults;
-    private final CrlPublisher crl;
     private final ScheduledExecutorService housekeeping;
     private final Sync sync;
     private final TransportHandler transport;
@@ -85,7 +83,6 @@ public final class SmartSatServer implements AutoCloseable {
             Compliance compliance = new Compliance(catalog);
             this.registrations = new Registrations(store, clock, pki, compliance);
             this.faults = new Faults(settings.simulation().seed());
-            this.crl = new CrlPublisher(store, pki, clock);
             // The upstream's pools also count what its satellites report using.
             Licenses.Usage usage = settings.isUpstream() ? new UpstreamUsage(compliance) : compliance;
             this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
@@ -99,7 +96,9 @@ public final class SmartSatServer implements AutoCloseable {
             this.bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
                     || Routes.hasValidBearer(req.getHeader("Authorization"), clients),
                     settings.server().minBodyBytesPerSecond());
-            this.app = createApp(services);
+            var satellite = new Routes.Satellite(settings.role(), settings.mode(), version(), transport, pki,
+                    new CrlPublisher(store, pki, clock));
+            this.app = createApp(satellite, services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smartsat-housekeeping");
                 t.setDaemon(true);
@@ -154,7 +153,8 @@ public final class SmartSatServer implements AutoCloseable {
         return TOKEN_IN_PATH.matcher(path).replaceAll("$1$2...");
     }
 
-    private Javalin createApp(Routes.Services services) {
+    /** Javalin on Jetty: TLS, threads, body reading and the access log, then the route table and its errors. */
+    private Javalin createApp(Routes.Satellite satellite, Routes.Services services) {
         char[] password = randomPassword();
         var keyStore = pki.tlsKeyStore(password);
         long maxBody = settings.server().maxBodyBytes();
@@ -174,13 +174,7 @@ public final class SmartSatServer implements AutoCloseable {
             });
             config.requestLogger.http(SmartSatServer::logAccess);
         });
-        javalin.before(ctx -> StrictUri.check(ctx.req().getRequestURI(), ctx.queryString()));
-        javalin.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, Routes.bodyLimit(ctx.path(), maxBody)));
-        javalin.get("/health", this::health);
-        javalin.get("/SmartTransport/trust", ctx -> ctx.contentType("application/x-pem-file").result(pki.trustBundlePem()));
-        javalin.get("/SmartTransport/crl", ctx -> ctx.contentType("application/x-pem-file").result(crl.pem()));
-        javalin.post("/SmartTransport", transport::handle);
-        Routes.register(javalin, services);
+        Routes.register(javalin, satellite, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
                 httpMessage(e, ctx), Map.of()));
@@ -193,8 +187,7 @@ public final class SmartSatServer implements AutoCloseable {
 
     /** The largest body the route at {@code path} reads. */
     private long bodyLimit(String path) {
-        return path.startsWith("/SmartTransport") ? TransportHandler.MAX_BODY
-                : Routes.bodyLimit(path, settings.server().maxBodyBytes());
+        return Routes.bodyLimit(path, settings.server().maxBodyBytes());
     }
 
     /**
@@ -226,16 +219,6 @@ public final class SmartSatServer implements AutoCloseable {
         body.put("message", message);
         body.put("errors", fieldErrors);
         ctx.status(status).json(body);
-    }
-
-    private void health(Context ctx) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "UP");
-        body.put("role", settings.role());
-        body.put("mode", settings.mode());
-        body.put("version", version());
-        body.put("time", clock.instant());
-        ctx.json(body);
     }
 
     public int port() {

@@ -9,6 +9,12 @@ import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Signatures;
 import dev.smartsat.sim.Faults;
+import dev.smartsat.transport.TransportRequest.AuthRequest;
+import dev.smartsat.transport.TransportRequest.Deregister;
+import dev.smartsat.transport.TransportRequest.FromInstance;
+import dev.smartsat.transport.TransportRequest.Hello;
+import dev.smartsat.transport.TransportRequest.Register;
+import dev.smartsat.transport.TransportRequest.RenewIdCert;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,36 +138,53 @@ public final class TransportHandler {
         } catch (Envelope.MalformedException | TransportRequest.Malformed e) {
             responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce != null ? nonce : Envelope.nonceOf(body), null);
         } catch (DeviceRefusal r) {
-            responses.failed(ctx, MessageCode.valueOf(r.reason().name()), r.getMessage(), nonce, null);
+            responses.failed(ctx, MessageCode.of(r.reason()), r.getMessage(), nonce, null);
         } catch (RuntimeException e) {
             log.error("unexpected error handling a transport request", e);
             responses.error(ctx, nonce);
         }
     }
 
-    private Object dispatch(TransportRequest r, Envelope envelope) throws Failure {
-        if (r.type() == MessageType.REGISTER) {
-            return register(r, envelope);
-        }
-        Registrations.Signed signed = verify(r, envelope);
-        return switch (r.type()) {
-            case RENEW_ID_CERT -> renewed(registrations.renew(signed, r.csr(), r.hostname()));
-            case AUTH_REQUEST -> authorized(registrations.authorize(signed, r.entitlements()));
-            case DEREGISTER -> Map.of("released", registrations.deregister(signed).stream()
-                    .map(e -> Map.of("tag", e.tag(), "count", e.count())).toList());
-            case HELLO -> Map.of("server_time", registrations.hello(signed).toString());
-            case REGISTER -> throw new IllegalStateException("handled above");
-        };
+    /** Each message type to its domain operation; every type but REGISTER is verified against its instance first. */
+    private Object dispatch(TransportRequest request, Envelope envelope) throws Failure {
+        return request.accept(new TransportRequest.Visitor<Object, Failure>() {
+            @Override
+            public Object register(Register r) throws Failure {
+                return TransportHandler.this.register(r, envelope);
+            }
+
+            @Override
+            public Object renewIdCert(RenewIdCert r) throws Failure {
+                return renewed(registrations.renew(verify(r, envelope), r.csr(), r.hostname()));
+            }
+
+            @Override
+            public Object authRequest(AuthRequest r) throws Failure {
+                return authorized(registrations.authorize(verify(r, envelope), r.entitlements()));
+            }
+
+            @Override
+            public Object deregister(Deregister r) throws Failure {
+                return Map.of("released", registrations.deregister(verify(r, envelope)).stream()
+                        .map(e -> Map.of("tag", e.tag(), "count", e.count())).toList());
+            }
+
+            @Override
+            public Object hello(Hello r) throws Failure {
+                return Map.of("server_time", registrations.hello(verify(r, envelope)).toString());
+            }
+        });
     }
 
-    private Object register(TransportRequest r, Envelope envelope) throws Failure {
+    private Object register(Register r, Envelope envelope) throws Failure {
         PublicKey csrKey = Signatures.prepare(csrKey(r.csr()));
         if (!"csr".equals(envelope.signature().keyId()) || !envelope.verifyPrepared(csrKey)) {
             throw new Failure(MessageCode.BAD_SIGNATURE,
                     "a REGISTER must be signed with the CSR's private key, with key_id \"csr\"");
         }
-        Registrations.Registered done = registrations.register(new Registrations.Register(r.idToken(), r.udiPid(),
-                r.udiSerial(), r.udiUuid(), r.hostname(), r.softwareTag(), r.overwrite(), r.csr(), r.nonce(),
+        TransportRequest.Common device = r.common();
+        Registrations.Registered done = registrations.register(new Registrations.Register(r.idToken(), device.udiPid(),
+                device.udiSerial(), device.udiUuid(), r.hostname(), r.softwareTag(), r.overwrite(), r.csr(), r.nonce(),
                 r.timestamp()));
         // The ID certificate certifies the CSR's key: the instance's first AUTH_REQUEST verifies with this object.
         keys.put(done.instance().piid(), done.instance().certSerial(), csrKey);
@@ -179,7 +202,7 @@ public final class TransportHandler {
         ObjectNode data = Envelope.MAPPER.createObjectNode();
         data.put("id_cert", PemFiles.toPem(done.certificate()));
         data.put("registration_expires", done.instance().registrationExpiresAt().toString());
-        data.put("next_renewal_attempt", done.instance().certIssuedAt().plus(Registrations.RENEWAL_ADVISED).toString());
+        data.put("next_renewal_attempt", done.nextRenewalAttempt().toString());
         return data;
     }
 
@@ -197,7 +220,7 @@ public final class TransportHandler {
     }
 
     /** Instance lookup, then the signature with the certificate the request names. */
-    private Registrations.Signed verify(TransportRequest r, Envelope envelope) throws Failure {
+    private Registrations.Signed verify(FromInstance r, Envelope envelope) throws Failure {
         String keyId = envelope.signature().keyId();
         PublicKey remembered = keys.get(r.piid(), keyId);
         if (remembered != null && envelope.verifyPrepared(remembered)) {

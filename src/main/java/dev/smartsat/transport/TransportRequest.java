@@ -1,197 +1,143 @@
 package dev.smartsat.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.pki.PemFiles;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * A /SmartTransport request payload, checked for shape (SPEC §3) — the common fields and those of its
- * message type — before anything else is looked at; anything off is MALFORMED. Fields a type does
- * not carry are null.
+ * A /SmartTransport request payload (SPEC §3), one record per message type, each carrying exactly the
+ * fields its type has. {@link #parse} checks the shape before anything else is looked at; anything off is
+ * MALFORMED.
  */
-public record TransportRequest(
-        MessageType type,
-        Instant timestamp,
-        String nonce,
-        String udiPid,
-        String udiSerial,
-        String udiUuid,
-        String piid,
-        String idToken,
-        PKCS10CertificationRequest csr,
-        String softwareTag,
-        String hostname,
-        boolean overwrite,
-        Map<String, Long> entitlements) {
+public sealed interface TransportRequest {
 
-    static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{16,64}");
-    static final Pattern PID = Pattern.compile("[A-Za-z0-9._/+-]{1,64}");
-    static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    static final int MAX_ENTITLEMENTS = 200;
-    static final long MAX_COUNT = 1_000_000_000L;
-    static final int MAX_CSR = 8 * 1024;
+    /** What every message carries: when it was sent, its nonce, and the device's identity (sudi). */
+    record Common(Instant timestamp, String nonce, String udiPid, String udiSerial, String udiUuid) {}
+
+    /** REGISTER: signed by the CSR's key, as the device has no ID certificate yet. */
+    record Register(Common common, String idToken, PKCS10CertificationRequest csr, String softwareTag,
+                    String hostname, boolean overwrite) implements TransportRequest {
+        @Override
+        public MessageType type() {
+            return MessageType.REGISTER;
+        }
+
+        @Override
+        public <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X {
+            return visitor.register(this);
+        }
+    }
+
+    /** Every message but REGISTER: sent by a registered instance, signed with its ID certificate. */
+    sealed interface FromInstance extends TransportRequest {
+        String piid();
+    }
+
+    /** RENEW_ID_CERT: a new ID certificate for a new key; a changed host name is recorded. */
+    record RenewIdCert(Common common, String piid, PKCS10CertificationRequest csr, String hostname)
+            implements FromInstance {
+        @Override
+        public MessageType type() {
+            return MessageType.RENEW_ID_CERT;
+        }
+
+        @Override
+        public <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X {
+            return visitor.renewIdCert(this);
+        }
+    }
+
+    /** AUTH_REQUEST: the device's current usage as tag to count; empty when none is in use. */
+    record AuthRequest(Common common, String piid, Map<String, Long> entitlements) implements FromInstance {
+        public AuthRequest {
+            // Read-only, in the device's order: the answer lists the entitlements as the request did.
+            entitlements = Collections.unmodifiableMap(entitlements);
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.AUTH_REQUEST;
+        }
+
+        @Override
+        public <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X {
+            return visitor.authRequest(this);
+        }
+    }
+
+    /** DEREGISTER: release every license and revoke the certificate. */
+    record Deregister(Common common, String piid) implements FromInstance {
+        @Override
+        public MessageType type() {
+            return MessageType.DEREGISTER;
+        }
+
+        @Override
+        public <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X {
+            return visitor.deregister(this);
+        }
+    }
+
+    /** HELLO: a signed "are you there", answered with the server's time. */
+    record Hello(Common common, String piid) implements FromInstance {
+        @Override
+        public MessageType type() {
+            return MessageType.HELLO;
+        }
+
+        @Override
+        public <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X {
+            return visitor.hello(this);
+        }
+    }
+
+    /**
+     * One case per message type. Java 17 has no pattern matching for switch (without preview), so this is
+     * how handling every type is checked at compile time: a new record must accept a visitor, and so needs a
+     * case here that every handler must then write.
+     */
+    interface Visitor<T, X extends Exception> {
+        T register(Register r) throws X;
+
+        T renewIdCert(RenewIdCert r) throws X;
+
+        T authRequest(AuthRequest r) throws X;
+
+        T deregister(Deregister r) throws X;
+
+        T hello(Hello r) throws X;
+    }
+
+    Common common();
+
+    MessageType type();
+
+    <T, X extends Exception> T accept(Visitor<T, X> visitor) throws X;
+
+    default Instant timestamp() {
+        return common().timestamp();
+    }
+
+    default String nonce() {
+        return common().nonce();
+    }
 
     /** A request that is not shaped as SPEC §3 says. */
-    public static final class Malformed extends Exception {
+    final class Malformed extends Exception {
         public Malformed(String message) {
             super(message, null, false, false);
         }
     }
 
+    /** Checks the payload's shape and reads it into the record of its message type. */
+    static TransportRequest parse(JsonNode payload) throws Malformed {
+        return RequestParser.parse(payload);
+    }
+
     /** The request's nonce if it is a valid one, else null: what an answer echoes. */
-    public static String validNonce(JsonNode payload) {
-        JsonNode n = payload == null ? null : payload.get("nonce");
-        return n != null && n.isTextual() && NONCE.matcher(n.asText()).matches() ? n.asText() : null;
-    }
-
-    public static TransportRequest parse(JsonNode p) throws Malformed {
-        MessageType type = type(p);
-        JsonNode version = p.get("message_version");
-        if (version == null || !version.isTextual() || !version.asText().startsWith("1.")) {
-            throw new Malformed("message_version must be \"" + MessageType.VERSION + "\"");
-        }
-        JsonNode ts = p.get("timestamp");
-        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() < 0) {
-            throw new Malformed("timestamp must be epoch milliseconds");
-        }
-        String nonce = validNonce(p);
-        if (nonce == null) {
-            throw new Malformed("nonce must be 16 to 64 characters of [A-Za-z0-9]");
-        }
-        JsonNode sudi = p.get("sudi");
-        if (sudi == null || !sudi.isObject()) {
-            throw new Malformed("sudi must be an object with udi_pid and udi_serial_number");
-        }
-        String pid = matching(sudi, "udi_pid", PID, "sudi.udi_pid must be 1 to 64 characters of [A-Za-z0-9._/+-]");
-        String serial = matching(sudi, "udi_serial_number", SERIAL,
-                "sudi.udi_serial_number must be 1 to 64 characters of [A-Za-z0-9._-]");
-        String uuid = optionalString(sudi, "udi_uuid", 100);
-        String piid = null;
-        if (type != MessageType.REGISTER) {
-            piid = requiredString(p, "product_instance_identifier", 36);
-            try {
-                UUID.fromString(piid);
-            } catch (IllegalArgumentException e) {
-                throw new Malformed("product_instance_identifier must be a UUID");
-            }
-        }
-        String idToken = null;
-        PKCS10CertificationRequest csr = null;
-        String softwareTag = null;
-        String hostname = null;
-        boolean overwrite = false;
-        Map<String, Long> entitlements = null;
-        switch (type) {
-            case REGISTER -> {
-                idToken = requiredString(p, "id_token", 500);
-                csr = csr(p);
-                softwareTag = optionalString(p, "software_tag_identifier", 300);
-                hostname = optionalString(p, "hostname", 255);
-                overwrite = optionalBoolean(p, "overwrite");
-            }
-            case RENEW_ID_CERT -> {
-                csr = csr(p);
-                hostname = optionalString(p, "hostname", 255);
-            }
-            case AUTH_REQUEST -> entitlements = entitlements(p);
-            case DEREGISTER, HELLO -> { }
-        }
-        return new TransportRequest(type, Instant.ofEpochMilli(ts.asLong()), nonce, pid, serial, uuid, piid, idToken,
-                csr, softwareTag, hostname, overwrite, entitlements);
-    }
-
-    private static PKCS10CertificationRequest csr(JsonNode p) throws Malformed {
-        String pem = requiredString(p, "csr", MAX_CSR);
-        try {
-            return PemFiles.csrFromPem(pem);
-        } catch (RuntimeException e) {
-            throw new Malformed("csr must be a PEM PKCS#10 certificate request");
-        }
-    }
-
-    private static MessageType type(JsonNode p) throws Malformed {
-        JsonNode t = p.get("message_type");
-        if (t != null && t.isTextual()) {
-            for (MessageType m : MessageType.values()) {
-                if (m.name().equals(t.asText())) {
-                    return m;
-                }
-            }
-        }
-        throw new Malformed("message_type must be one of REGISTER, RENEW_ID_CERT, AUTH_REQUEST, DEREGISTER, HELLO");
-    }
-
-    private static boolean optionalBoolean(JsonNode payload, String field) throws Malformed {
-        JsonNode n = payload.get(field);
-        if (n == null || n.isNull()) {
-            return false;
-        }
-        if (!n.isBoolean()) {
-            throw new Malformed(field + " must be true or false");
-        }
-        return n.asBoolean();
-    }
-
-    /** AUTH_REQUEST's entitlements as tag to count; the empty list means none in use. */
-    private static Map<String, Long> entitlements(JsonNode payload) throws Malformed {
-        JsonNode list = payload.get("entitlements");
-        if (list == null || !list.isArray()) {
-            throw new Malformed("entitlements must be a list of {\"tag\", \"count\"} (empty when none are in use)");
-        }
-        if (list.size() > MAX_ENTITLEMENTS) {
-            throw new Malformed("entitlements may list at most " + MAX_ENTITLEMENTS + " tags");
-        }
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode e = list.get(i);
-            if (!e.isObject()) {
-                throw new Malformed("entitlements[" + i + "] must be an object with tag and count");
-            }
-            String tag = requiredString(e, "tag", 300);
-            JsonNode count = e.get("count");
-            if (count == null || !count.isIntegralNumber() || !count.canConvertToLong()
-                    || count.asLong() < 0 || count.asLong() > MAX_COUNT) {
-                throw new Malformed("entitlements[" + i + "].count must be a whole number from 0 to " + MAX_COUNT);
-            }
-            if (out.put(tag, count.asLong()) != null) {
-                throw new Malformed("entitlements lists " + tag + " twice");
-            }
-        }
-        return out;
-    }
-
-    private static String matching(JsonNode node, String field, Pattern pattern, String message) throws Malformed {
-        JsonNode n = node.get(field);
-        if (n == null || !n.isTextual() || !pattern.matcher(n.asText()).matches()) {
-            throw new Malformed(message);
-        }
-        return n.asText();
-    }
-
-    private static String requiredString(JsonNode node, String field, int max) throws Malformed {
-        String value = optionalString(node, field, max);
-        if (value == null || value.isEmpty()) {
-            throw new Malformed(field + " is required");
-        }
-        return value;
-    }
-
-    private static String optionalString(JsonNode node, String field, int max) throws Malformed {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new Malformed(field + " must be a string");
-        }
-        if (n.asText().length() > max || n.asText().chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r')) {
-            throw new Malformed(field + " must be at most " + max + " characters, without control characters");
-        }
-        return n.asText();
+    static String validNonce(JsonNode payload) {
+        return RequestParser.validNonce(payload);
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.reservation.RequestCode;
+import dev.smartsat.transport.TransportHandler;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.net.http.HttpRequest;
@@ -75,7 +76,7 @@ class RouteAuthorizationTest {
         return new Row(method, template, access, DEFAULT_VA, body, success);
     }
 
-    /** Every route of {@link Routes#register} but the public token endpoint. */
+    /** Every route of {@link Routes#register} but the public ones. */
     static final List<Row> ROWS = List.of(
             row("GET", API + "/accounts", READ, null, 200),
             row("GET", API + "/accounts/{account}/virtual-accounts", READ, null, 200),
@@ -142,8 +143,9 @@ class RouteAuthorizationTest {
     /** Routes whose {piid} is a reserved instance rather than a registered one. */
     private static final List<String> RESERVATION_ROUTES = List.of("/reservation", "/reservation/confirm", "/remove");
 
-    /** The routes that need no bearer token, and so have no row. */
-    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /backend/oauth/token");
+    /** The routes that need no bearer token, and so have no row: health, the device transport, the token endpoint. */
+    private static final Set<String> PUBLIC_ROUTES = Set.of("GET /health", "GET /SmartTransport/trust",
+            "GET /SmartTransport/crl", "POST /SmartTransport", "POST /backend/oauth/token");
 
     @TempDir
     static Path dir;
@@ -176,8 +178,9 @@ class RouteAuthorizationTest {
                 registered.add(h.getHttpMethod() + " " + h.getPath() + " " + h.getRoles());
             }
         })));
-        Routes.register(app, new Routes.Services(null, null, null, null, null, null, null, null, null, true, false,
-                1024, null));
+        var transport = new TransportHandler(null, null, null, null, 1, Duration.ofSeconds(1));
+        Routes.register(app, new Routes.Satellite("satellite", "disconnected", "dev", transport, null, null),
+                new Routes.Services(null, null, null, null, null, null, null, null, null, true, false, 1024, null));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();

@@ -1,4 +1,4 @@
-package dev.smartsat.server;
+package dev.smartsat.api;
 
 import dev.smartsat.core.ClientError;
 import java.io.ByteArrayOutputStream;
