@@ -1,9 +1,10 @@
 package dev.smartsat.server;
 
+import dev.smartsat.api.AdminCredentialsFile;
 import dev.smartsat.api.Bodies;
-import dev.smartsat.api.Clients;
 import dev.smartsat.api.Json;
 import dev.smartsat.api.Routes;
+import dev.smartsat.auth.Clients;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
@@ -81,7 +82,7 @@ public final class SmartSatServer implements AutoCloseable {
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
             Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
-            clients.bootstrap(settings.dataDir(), env);
+            clients.bootstrap(env, AdminCredentialsFile.in(settings.dataDir()));
             Compliance compliance = new Compliance(catalog);
             this.registrations = new Registrations(store, clock, pki, compliance);
             this.faults = new Faults(settings.simulation().seed());
