@@ -63,6 +63,7 @@ public final class SmartSatServer implements AutoCloseable {
     private final Store store;
     private final Javalin app;
     private final Registrations registrations;
+    private final Clients clients;
     private final Faults faults;
     private final CrlPublisher crl;
     private final ScheduledExecutorService housekeeping;
@@ -80,7 +81,7 @@ public final class SmartSatServer implements AutoCloseable {
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
-            Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
+            this.clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
             clients.bootstrap(env, AdminCredentialsFile.in(settings.dataDir()));
             Compliance compliance = new Compliance(catalog);
@@ -283,6 +284,7 @@ public final class SmartSatServer implements AutoCloseable {
 
     @Override
     public void close() {
+        CacheHitRates.log(clients, registrations, transport);
         sync.close();
         housekeeping.shutdownNow();
         try {
