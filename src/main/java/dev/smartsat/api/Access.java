@@ -1,5 +1,6 @@
 package dev.smartsat.api;
 
+import dev.smartsat.auth.Role;
 import io.javalin.security.RouteRole;
 
 /** What a route needs of the caller's role; declared on each route in {@link Routes}. */

@@ -5,6 +5,8 @@ import static dev.smartsat.api.Access.PUBLIC;
 import static dev.smartsat.api.Access.READ;
 import static dev.smartsat.api.Access.WRITE;
 
+import dev.smartsat.auth.Clients;
+import dev.smartsat.auth.Principal;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
@@ -144,7 +146,7 @@ public final class Routes {
         if (bearer == null) {
             throw new ClientError.Unauthorized("send Authorization: Bearer <token>; get a token from /backend/oauth/token");
         }
-        Clients.Principal principal = clients.authenticate(bearer);
+        Principal principal = clients.authenticate(bearer);
         if (!access.allows(principal.role())) {
             throw new ClientError.Forbidden("role " + principal.role().wireName() + " may not " + ctx.method()
                     + " " + ctx.path());
@@ -178,7 +180,7 @@ public final class Routes {
 
     /** The client making the request, for the access log. */
     public static String principalOf(Context ctx) {
-        Clients.Principal p = ctx.attribute(PRINCIPAL);
+        Principal p = ctx.attribute(PRINCIPAL);
         return p == null ? "-" : p.clientId();
     }
 }

@@ -1,5 +1,8 @@
 package dev.smartsat.pki;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -7,8 +10,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** SHA256withECDSA signing and verification of envelope payloads, reservation codes and sync files (SPEC §3). */
 public final class Signatures {
@@ -17,9 +18,14 @@ public final class Signatures {
 
     // BC keeps its precomputed multiples of a public point on the key object, so verifying again with the same
     // key object is ~2.5x faster than with a fresh one; certificates and re-read PEM hand out fresh objects,
-    // hence one canonical BC copy per key. Cleared when full: a cache miss only costs that speed-up.
+    // hence one canonical BC copy per key. Bounded, least useful out first: a miss only costs that speed-up.
+    // Fleet run (issue 12: 5,000 + 5,000 warm-up devices, each registering, then each authorizing): 43.9% of
+    // 28,020 lookups hit; 33.3% of 30,000 when it was cleared when full. A registration misses with the CSR's new
+    // key, then hits when the CSR's own signature is checked; an authorization looks here only when
+    // VerificationKeys no longer holds its device's key.
     private static final int CANONICAL_KEYS_LIMIT = 4096;
-    private static final Map<ByteBuffer, PublicKey> CANONICAL_KEYS = new ConcurrentHashMap<>();
+    private static final Cache<ByteBuffer, PublicKey> CANONICAL_KEYS = Caffeine.newBuilder()
+            .maximumSize(CANONICAL_KEYS_LIMIT).recordStats().build();
 
     private Signatures() {
     }
@@ -88,18 +94,20 @@ public final class Signatures {
         }
         byte[] der = key.getEncoded();
         ByteBuffer encoded = ByteBuffer.wrap(der);
-        PublicKey known = CANONICAL_KEYS.get(encoded);
+        PublicKey known = CANONICAL_KEYS.getIfPresent(encoded);
         if (known != null) {
             return known;
         }
         // Decoding the SubjectPublicKeyInfo gives a key on BC's own P-256 curve; translateKey would rebuild the
         // curve from its parameters, primality test included, for every new key.
         PublicKey translated = KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new X509EncodedKeySpec(der));
-        if (CANONICAL_KEYS.size() >= CANONICAL_KEYS_LIMIT) {
-            CANONICAL_KEYS.clear();
-        }
-        PublicKey raced = CANONICAL_KEYS.putIfAbsent(encoded, translated);
+        PublicKey raced = CANONICAL_KEYS.asMap().putIfAbsent(encoded, translated);
         return raced != null ? raced : translated;
+    }
+
+    /** How often a key's canonical copy was found in memory (for the log line at stop). */
+    public static CacheStats canonicalKeyStats() {
+        return CANONICAL_KEYS.stats();
     }
 
     private static Signature newEngine() {

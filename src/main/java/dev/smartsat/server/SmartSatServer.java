@@ -1,8 +1,9 @@
 package dev.smartsat.server;
 
-import dev.smartsat.api.Clients;
+import dev.smartsat.api.AdminCredentialsFile;
 import dev.smartsat.api.Json;
 import dev.smartsat.api.Routes;
+import dev.smartsat.auth.Clients;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
@@ -61,6 +62,7 @@ public final class SmartSatServer implements AutoCloseable {
     private final Store store;
     private final Javalin app;
     private final Registrations registrations;
+    private final Clients clients;
     private final Faults faults;
     private final ScheduledExecutorService housekeeping;
     private final Sync sync;
@@ -77,9 +79,9 @@ public final class SmartSatServer implements AutoCloseable {
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
-            Clients clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
+            this.clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
-            clients.bootstrap(settings.dataDir(), env);
+            clients.bootstrap(env, AdminCredentialsFile.in(settings.dataDir()));
             Compliance compliance = new Compliance(catalog);
             this.registrations = new Registrations(store, clock, pki, compliance);
             this.faults = new Faults(settings.simulation().seed());
@@ -266,6 +268,7 @@ public final class SmartSatServer implements AutoCloseable {
 
     @Override
     public void close() {
+        CacheHitRates.log(clients, registrations, transport);
         sync.close();
         housekeeping.shutdownNow();
         try {

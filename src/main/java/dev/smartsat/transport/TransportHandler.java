@@ -2,6 +2,7 @@ package dev.smartsat.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.smartsat.licensing.Compliance;
 import dev.smartsat.core.DeviceRefusal;
 import dev.smartsat.licensing.Registrations;
@@ -109,6 +110,11 @@ public final class TransportHandler {
     /** Requests processing now, each holding one of the {@code concurrency} turns. */
     public int busyTurns() {
         return concurrency - turns.availablePermits();
+    }
+
+    /** How often a device's verification key was found in memory (for the log line at stop). */
+    public CacheStats verificationKeyStats() {
+        return keys.stats();
     }
 
     private boolean admit() {

@@ -1,8 +1,9 @@
 package dev.smartsat.transport;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import java.security.PublicKey;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decoded public keys of current ID certificates, by instance and certificate serial, so a device's every
@@ -15,22 +16,25 @@ final class VerificationKeys {
     // Each key carries BouncyCastle's precomputed multiples (about 5 KB). Holding a whole 20,000-device burst
     // (100 MB) doubled the young-collection pauses and raised the authorization p99 from 25 to 31-37 ms, for no
     // measurable throughput: a miss costs one indexed read. So: the devices of the moment, not a fleet.
+    // Fleet run (issue 12: 10,000 devices register, then each authorizes, a scan five times the bound): 19.8% of
+    // 10,000 lookups hit, where clearing when full hit none; the devices that talk again soon are what it is for.
     static final int LIMIT = 2_048;
 
-    private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+    private final Cache<String, PublicKey> keys = Caffeine.newBuilder().maximumSize(LIMIT).recordStats().build();
 
     PublicKey get(String piid, String keyId) {
-        return keys.get(piid + '/' + keyId);
+        return keys.getIfPresent(piid + '/' + keyId);
     }
 
     void put(String piid, String keyId, PublicKey key) {
-        if (keys.size() >= LIMIT) {
-            keys.clear();
-        }
         keys.put(piid + '/' + keyId, key);
     }
 
     void forget(String piid, String keyId) {
-        keys.remove(piid + '/' + keyId);
+        keys.invalidate(piid + '/' + keyId);
+    }
+
+    CacheStats stats() {
+        return keys.stats();
     }
 }

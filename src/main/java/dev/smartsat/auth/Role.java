@@ -1,11 +1,10 @@
-package dev.smartsat.api;
+package dev.smartsat.auth;
 
-import io.javalin.security.RouteRole;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Management API roles (SPEC §4), from most to least powerful. */
-public enum Role implements RouteRole {
+/** Management API roles (SPEC §4), from most to least powerful; stored and sent by their wire names. */
+public enum Role {
     /** Everything. */
     ADMIN,
     /** Everything but API clients and simulation controls. */

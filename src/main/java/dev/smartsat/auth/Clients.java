@@ -1,0 +1,144 @@
+package dev.smartsat.auth;
+
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import dev.smartsat.core.ClientError;
+import dev.smartsat.core.EventType;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.store.ClientDao;
+import dev.smartsat.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The management API's clients: the bootstrap admin, clients created and removed by an admin, and the
+ * client-credentials grant that turns a client's secret into a bearer token.
+ */
+public final class Clients {
+    private static final Logger log = LoggerFactory.getLogger(Clients.class);
+
+    private final Store store;
+    private final Clock simulated;
+    private final Clock wall;
+    private final int bcryptCost;
+    private final BearerTokens tokens;
+
+    /** A client as listed: never its secret. */
+    public record ClientInfo(String clientId, String name, String role, Instant createdAt) {}
+
+    /** A new client's credentials, shown once. */
+    public record Credentials(String clientId, String clientSecret) {}
+
+    /** {@code wall} is the clock bearer tokens expire on and clients are dated by; events take {@code simulated}. */
+    public Clients(Store store, Clock simulated, Clock wall, Duration tokenTtl, int bcryptCost) {
+        this.store = store;
+        this.simulated = simulated;
+        this.wall = wall;
+        this.bcryptCost = bcryptCost;
+        this.tokens = new BearerTokens(store, wall, tokenTtl);
+    }
+
+    /**
+     * Creates the {@code admin} client on a store that has none (SPEC §1): from the environment when
+     * both values are given, else with a random secret written to {@code file}.
+     */
+    public void bootstrap(Map<String, String> env, CredentialsFile file) {
+        if (count() > 0) {
+            return;
+        }
+        String id = nonBlank(env.get("SMARTSAT_ADMIN_CLIENT_ID")).orElse("admin");
+        Optional<String> given = nonBlank(env.get("SMARTSAT_ADMIN_CLIENT_SECRET"));
+        String secret = given.orElseGet(Secrets::random);
+        String hash = Secrets.hash(secret, bcryptCost);
+        // A generated secret exists only together with its file (SPEC §13): the file is written inside the
+        // transaction that saves the client, so a failed write saves no client and the next start tries again.
+        store.write(h -> {
+            Store.dao(h, ClientDao.class).insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
+            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
+                    "Bootstrap API client '" + id + "' created with role admin");
+            if (given.isEmpty()) {
+                file.write(new Credentials(id, secret));
+            }
+            return null;
+        });
+        if (given.isPresent()) {
+            log.info("created the bootstrap admin client '{}' from SMARTSAT_ADMIN_CLIENT_ID/SECRET", id);
+        } else {
+            log.info("created the bootstrap admin client '{}'; its credentials are in {}", id, file.path().toAbsolutePath());
+        }
+    }
+
+    /** The client-credentials grant: a bearer token for a known client with the right secret. */
+    public BearerTokens.AccessToken issueToken(String clientId, String clientSecret) {
+        var client = store.read(h -> Store.dao(h, ClientDao.class).byClientId(clientId));
+        if (!Secrets.matches(clientSecret, client.map(ClientDao.ClientRow::secretHash).orElse(null))) {
+            throw new ClientError.Unauthorized("unknown client_id or wrong client_secret");
+        }
+        return tokens.issue(clientId);
+    }
+
+    /** The caller a bearer token belongs to, or 401 when it is unknown or expired. */
+    public Principal authenticate(String bearer) {
+        return tokens.authenticate(bearer);
+    }
+
+    public Credentials create(String name, Role role) {
+        String clean = name == null ? "" : name.strip();
+        if (clean.isEmpty() || clean.length() > 200) {
+            throw new ClientError.Unprocessable("name", "name must be 1 to 200 characters");
+        }
+        String id = "client-" + Secrets.random().substring(0, 16);
+        String secret = Secrets.random();
+        String hash = Secrets.hash(secret, bcryptCost);
+        store.write(h -> {
+            Store.dao(h, ClientDao.class).insert(id, clean, role.wireName(), hash, wall.instant());
+            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
+                    "API client '" + id + "' (" + clean + ") created with role " + role.wireName());
+            return null;
+        });
+        return new Credentials(id, secret);
+    }
+
+    public List<ClientInfo> list(int limit, int offset) {
+        return store.read(h -> Store.dao(h, ClientDao.class).list(limit, offset).stream()
+                .map(c -> new ClientInfo(c.clientId(), c.name(), c.role(), c.createdAt())).toList());
+    }
+
+    public long count() {
+        return store.read(h -> Store.dao(h, ClientDao.class).count());
+    }
+
+    /** Removes a client and every token it holds; the last admin cannot be removed. */
+    public void remove(String clientId) {
+        store.write(h -> {
+            ClientDao dao = Store.dao(h, ClientDao.class);
+            var client = dao.byClientId(clientId)
+                    .orElseThrow(() -> new ClientError.NotFound("no API client with id '" + clientId + "'"));
+            if (client.role().equals(Role.ADMIN.wireName()) && dao.countWithRole(Role.ADMIN.wireName()) <= 1) {
+                throw new ClientError.Conflict("'" + clientId + "' is the last admin client; create another admin first");
+            }
+            dao.delete(clientId);
+            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_REMOVED, "API client '" + clientId + "' removed");
+            return null;
+        });
+        tokens.forgetClient(clientId);
+    }
+
+    /** How often a bearer token was found in memory (for the log line at stop). */
+    public CacheStats tokenCacheStats() {
+        return tokens.stats();
+    }
+
+    BearerTokens tokens() {
+        return tokens;
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+}
