@@ -37,6 +37,14 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** The store API hides the SQL layer: no signature outside store/ names a Jdbi type (SPEC §10's dialects). */
+    @Test
+    void onlyTheStoreKnowsJdbi() {
+        noClasses().that().resideOutsideOfPackage("dev.smartsat.store..")
+                .should().dependOnClassesThat().resideInAPackage("org.jdbi..")
+                .check(classes);
+    }
+
     @Test
     void coreDependsOnNothingOfOurs() {
         classes().that().resideInAPackage("dev.smartsat.core..")

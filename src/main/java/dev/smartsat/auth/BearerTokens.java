@@ -52,8 +52,8 @@ public final class BearerTokens {
     AccessToken issue(String clientId) {
         String value = Secrets.random();
         Instant expires = wall.instant().plus(ttl);
-        store.write(h -> {
-            ClientDao dao = Store.dao(h, ClientDao.class);
+        store.write(tx -> {
+            ClientDao dao = tx.clients();
             dao.deleteExpiredTokens(wall.instant());
             dao.insertToken(Secrets.sha256(value), clientId, expires);
             return null;
@@ -66,7 +66,7 @@ public final class BearerTokens {
         String key = Secrets.sha256(bearer);
         ClientDao.AccessTokenRow row = cache.getIfPresent(key);
         if (row == null) {
-            row = store.read(h -> Store.dao(h, ClientDao.class).token(key)).orElse(null);
+            row = store.read(tx -> tx.clients().token(key)).orElse(null);
             if (row == null) {
                 throw new ClientError.Unauthorized("the bearer token is not valid; get a new one from /backend/oauth/token");
             }

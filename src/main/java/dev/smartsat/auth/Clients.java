@@ -57,9 +57,9 @@ public final class Clients {
         String hash = Secrets.hash(secret, bcryptCost);
         // A generated secret exists only together with its file (SPEC §13): the file is written inside the
         // transaction that saves the client, so a failed write saves no client and the next start tries again.
-        store.write(h -> {
-            Store.dao(h, ClientDao.class).insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
-            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
+        store.write(tx -> {
+            tx.clients().insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
+            Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_CREATED,
                     "Bootstrap API client '" + id + "' created with role admin");
             if (given.isEmpty()) {
                 file.write(new Credentials(id, secret));
@@ -75,7 +75,7 @@ public final class Clients {
 
     /** The client-credentials grant: a bearer token for a known client with the right secret. */
     public BearerTokens.AccessToken issueToken(String clientId, String clientSecret) {
-        var client = store.read(h -> Store.dao(h, ClientDao.class).byClientId(clientId));
+        var client = store.read(tx -> tx.clients().byClientId(clientId));
         if (!Secrets.matches(clientSecret, client.map(ClientDao.ClientRow::secretHash).orElse(null))) {
             throw new ClientError.Unauthorized("unknown client_id or wrong client_secret");
         }
@@ -95,9 +95,9 @@ public final class Clients {
         String id = "client-" + Secrets.random().substring(0, 16);
         String secret = Secrets.random();
         String hash = Secrets.hash(secret, bcryptCost);
-        store.write(h -> {
-            Store.dao(h, ClientDao.class).insert(id, clean, role.wireName(), hash, wall.instant());
-            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_CREATED,
+        store.write(tx -> {
+            tx.clients().insert(id, clean, role.wireName(), hash, wall.instant());
+            Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_CREATED,
                     "API client '" + id + "' (" + clean + ") created with role " + role.wireName());
             return null;
         });
@@ -105,25 +105,25 @@ public final class Clients {
     }
 
     public List<ClientInfo> list(int limit, int offset) {
-        return store.read(h -> Store.dao(h, ClientDao.class).list(limit, offset).stream()
+        return store.read(tx -> tx.clients().list(limit, offset).stream()
                 .map(c -> new ClientInfo(c.clientId(), c.name(), c.role(), c.createdAt())).toList());
     }
 
     public long count() {
-        return store.read(h -> Store.dao(h, ClientDao.class).count());
+        return store.read(tx -> tx.clients().count());
     }
 
     /** Removes a client and every token it holds; the last admin cannot be removed. */
     public void remove(String clientId) {
-        store.write(h -> {
-            ClientDao dao = Store.dao(h, ClientDao.class);
+        store.write(tx -> {
+            ClientDao dao = tx.clients();
             var client = dao.byClientId(clientId)
                     .orElseThrow(() -> new ClientError.NotFound("no API client with id '" + clientId + "'"));
             if (client.role().equals(Role.ADMIN.wireName()) && dao.countWithRole(Role.ADMIN.wireName()) <= 1) {
                 throw new ClientError.Conflict("'" + clientId + "' is the last admin client; create another admin first");
             }
             dao.delete(clientId);
-            Events.recordGlobal(h, simulated.instant(), EventType.CLIENT_REMOVED, "API client '" + clientId + "' removed");
+            Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_REMOVED, "API client '" + clientId + "' removed");
             return null;
         });
         tokens.forgetClient(clientId);

@@ -6,11 +6,11 @@ import dev.smartsat.core.SmartAccount;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.jdbi.v3.core.Handle;
 
 /** Smart accounts and their virtual accounts: lookup, creation, renaming. */
 public final class Accounts {
@@ -32,8 +32,8 @@ public final class Accounts {
     public record VirtualAccountPage(long totalRecords, List<VirtualAccount> virtualAccounts) {}
 
     public List<AccountTree> accounts() {
-        return store.read(h -> {
-            AccountDao dao = Store.dao(h, AccountDao.class);
+        return store.read(tx -> {
+            AccountDao dao = tx.accounts();
             return dao.accounts().stream()
                     .map(a -> new AccountTree(a, dao.virtualAccounts(a.id(), Integer.MAX_VALUE, 0)))
                     .toList();
@@ -41,30 +41,30 @@ public final class Accounts {
     }
 
     public SmartAccount account(String name) {
-        return store.read(h -> account(h, name));
+        return store.read(tx -> account(tx, name));
     }
 
-    public static SmartAccount account(Handle h, String name) {
-        return Store.dao(h, AccountDao.class).account(name)
+    public static SmartAccount account(Tx tx, String name) {
+        return tx.accounts().account(name)
                 .orElseThrow(() -> new ClientError.NotFound("no smart account named '" + name + "'"));
     }
 
     public VirtualAccount virtualAccount(String account, String name) {
-        return store.read(h -> virtualAccount(h, account, name));
+        return store.read(tx -> virtualAccount(tx, account, name));
     }
 
     /** Looks a virtual account up by its account's name and its own (names ignore case). */
-    public static VirtualAccount virtualAccount(Handle h, String account, String name) {
-        SmartAccount sa = account(h, account);
-        return Store.dao(h, AccountDao.class).virtualAccount(sa.id(), name)
+    public static VirtualAccount virtualAccount(Tx tx, String account, String name) {
+        SmartAccount sa = account(tx, account);
+        return tx.accounts().virtualAccount(sa.id(), name)
                 .orElseThrow(() -> new ClientError.NotFound(
                         "no virtual account named '" + name + "' in smart account '" + account + "'"));
     }
 
     public VirtualAccountPage virtualAccounts(String account, int limit, int offset) {
-        return store.read(h -> {
-            SmartAccount sa = account(h, account);
-            AccountDao dao = Store.dao(h, AccountDao.class);
+        return store.read(tx -> {
+            SmartAccount sa = account(tx, account);
+            AccountDao dao = tx.accounts();
             return new VirtualAccountPage(dao.countVirtualAccounts(sa.id()), dao.virtualAccounts(sa.id(), limit, offset));
         });
     }
@@ -72,16 +72,16 @@ public final class Accounts {
     public VirtualAccount create(String account, String name, String description) {
         String cleanName = validName(name);
         String cleanDescription = validDescription(description);
-        return store.write(h -> {
-            SmartAccount sa = account(h, account);
-            AccountDao dao = Store.dao(h, AccountDao.class);
+        return store.write(tx -> {
+            SmartAccount sa = account(tx, account);
+            AccountDao dao = tx.accounts();
             if (dao.virtualAccount(sa.id(), cleanName).isPresent()) {
                 throw new ClientError.Conflict("name", "a virtual account named '" + cleanName + "' already exists");
             }
             Instant now = clock.instant();
             long id = dao.insertVirtualAccount(sa.id(), cleanName, AccountDao.key(cleanName), cleanDescription, false, now);
             VirtualAccount va = new VirtualAccount(id, sa.id(), cleanName, cleanDescription, false);
-            Events.record(h, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null,
+            Events.record(tx, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null,
                     "Virtual account '" + cleanName + "' created");
             return va;
         });
@@ -91,9 +91,9 @@ public final class Accounts {
     public VirtualAccount update(String account, String name, String newName, String newDescription, boolean setDescription) {
         String cleanName = newName == null ? null : validName(newName);
         String cleanDescription = setDescription ? validDescription(newDescription) : null;
-        return store.write(h -> {
-            VirtualAccount va = virtualAccount(h, account, name);
-            AccountDao dao = Store.dao(h, AccountDao.class);
+        return store.write(tx -> {
+            VirtualAccount va = virtualAccount(tx, account, name);
+            AccountDao dao = tx.accounts();
             String targetName = cleanName == null ? va.name() : cleanName;
             if (!AccountDao.key(targetName).equals(AccountDao.key(va.name())) && dao.virtualAccount(va.accountId(), targetName).isPresent()) {
                 throw new ClientError.Conflict("name", "a virtual account named '" + targetName + "' already exists");
@@ -108,7 +108,7 @@ public final class Accounts {
                     ? "Virtual account '" + va.name() + "' description changed"
                     : "Virtual account '" + va.name() + "' renamed to '" + targetName + "'"
                       + (Objects.equals(targetDescription, va.description()) ? "" : " and its description changed");
-            Events.record(h, clock.instant(), EventType.VIRTUAL_ACCOUNT_UPDATED, updated, null, what);
+            Events.record(tx, clock.instant(), EventType.VIRTUAL_ACCOUNT_UPDATED, updated, null, what);
             return updated;
         });
     }

@@ -5,6 +5,7 @@ import dev.smartsat.store.Store;
 import dev.smartsat.config.Catalog;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.ReservationDao;
+import dev.smartsat.store.Tx;
 import dev.smartsat.store.UsageDao;
 import dev.smartsat.store.UsageDao.PoolUsage;
 import dev.smartsat.store.UsageDao.UsageRow;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The compliance rules of SPEC §3: what each instance uses, what each pool has left, and who is served
@@ -40,9 +40,9 @@ public final class Compliance implements Licenses.Usage {
      * Records an instance's current usage and rates each entitlement. The caller has already moved the
      * instance's authorization expiry; {@code liveUntil} is its new end of counting.
      */
-    public Authorization authorize(Handle h, ProductInstance instance, Map<String, Long> reported, Instant liveUntil,
+    public Authorization authorize(Tx tx, ProductInstance instance, Map<String, Long> reported, Instant liveUntil,
                                    Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+        UsageDao usage = tx.usage();
         long va = instance.virtualAccountId();
         boolean wasLive = instance.liveUntil().isAfter(now);
         Map<String, UsageRow> old = new HashMap<>();
@@ -53,7 +53,7 @@ public final class Compliance implements Licenses.Usage {
         for (UsageRow row : old.values()) {
             if (!reported.containsKey(row.entitlementTag()) || reported.get(row.entitlementTag()) == 0) {
                 if (counts(row)) {
-                    adjust(h, va, row.entitlementTag(), wasLive && row.liveUntil().isAfter(now) ? -row.count() : 0, null, now);
+                    adjust(tx, va, row.entitlementTag(), wasLive && row.liveUntil().isAfter(now) ? -row.count() : 0, null, now);
                 }
                 usage.delete(instance.id(), row.entitlementTag());
             }
@@ -69,10 +69,10 @@ public final class Compliance implements Licenses.Usage {
             }
             any = true;
             UsageRow before = old.get(tag);
-            if (!knows(h, va, tag)) {
+            if (!knows(tx, va, tag)) {
                 // Kept so the device view shows why the instance is out of compliance; counted nowhere.
                 if (before != null && counts(before)) {
-                    adjust(h, va, tag, wasLive && before.liveUntil().isAfter(now) ? -before.count() : 0, null, now);
+                    adjust(tx, va, tag, wasLive && before.liveUntil().isAfter(now) ? -before.count() : 0, null, now);
                 }
                 if (before == null) {
                     usage.insert(instance.id(), va, tag, count, now, liveUntil, ProductInstance.INVALID_TAG, 0);
@@ -84,10 +84,10 @@ public final class Compliance implements Licenses.Usage {
                 continue;
             }
             long counted = before != null && counts(before) && wasLive && before.liveUntil().isAfter(now) ? before.count() : 0;
-            PoolUsage pool = adjust(h, va, tag, count - counted, liveUntil, now);
+            PoolUsage pool = adjust(tx, va, tag, count - counted, liveUntil, now);
             boolean queued = before != null && counts(before);
             long position = queued ? before.queuePosition() : usage.nextQueuePosition(va, tag);
-            boolean authorized = served(h, va, tag, pool.inUse(), count, position, !queued, now);
+            boolean authorized = served(tx, va, tag, pool.inUse(), count, position, !queued, now);
             String status = authorized ? ProductInstance.AUTHORIZED : ProductInstance.OUT_OF_COMPLIANCE;
             if (before == null) {
                 usage.insert(instance.id(), va, tag, count, now, liveUntil, status, position);
@@ -116,57 +116,57 @@ public final class Compliance implements Licenses.Usage {
      * instance that has just joined the back of the queue has all the pool's other live usage ahead of it, so it
      * fits exactly when the pool's total does, and the queue need not be scanned.
      */
-    private boolean served(Handle h, long va, String tag, long inUse, long count, long queuePosition, boolean atBack,
+    private boolean served(Tx tx, long va, String tag, long inUse, long count, long queuePosition, boolean atBack,
                            Instant now) {
-        long supply = supply(h, va, tag, now);
+        long supply = supply(tx, va, tag, now);
         if (inUse <= supply) {
             return true;
         }
         if (atBack || count > supply) {
             return false;
         }
-        long ahead = Store.dao(h, UsageDao.class).sumAhead(va, tag, now, queuePosition, supply + 1);
+        long ahead = tx.usage().sumAhead(va, tag, now, queuePosition, supply + 1);
         return ahead + count <= supply;
     }
 
     /** What a pool can give to smart usage: its unexpired quantity less what reservations hold. */
-    long supply(Handle h, long va, String tag, Instant now) {
+    long supply(Tx tx, long va, String tag, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        long quantity = Store.dao(h, LicensePoolDao.class).pool(va, tag).map(p -> p.effectiveQuantity(today)).orElse(0L);
-        return quantity - reserved(h, va, tag);
+        long quantity = tx.pools().pool(va, tag).map(p -> p.effectiveQuantity(today)).orElse(0L);
+        return quantity - reserved(tx, va, tag);
     }
 
     /** What a virtual account's reservations hold of a tag, pending updates at their larger quantity. */
-    static long reserved(Handle h, long va, String tag) {
-        return Store.dao(h, ReservationDao.class).reserved(va, tag);
+    static long reserved(Tx tx, long va, String tag) {
+        return tx.reservations().reserved(va, tag);
     }
 
     /** A tag is valid when the virtual account holds (or held) a pool of it, or the catalog knows it. */
-    private boolean knows(Handle h, long va, String tag) {
-        return catalog.byTag(tag).isPresent() || Store.dao(h, LicensePoolDao.class).pool(va, tag).isPresent();
+    private boolean knows(Tx tx, long va, String tag) {
+        return catalog.byTag(tag).isPresent() || tx.pools().pool(va, tag).isPresent();
     }
 
     /** Moves the instance's end of counting (a renewal, a registration): its usage may start or stop counting. */
-    public void extend(Handle h, ProductInstance instance, Instant liveUntil, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+    public void extend(Tx tx, ProductInstance instance, Instant liveUntil, Instant now) {
+        UsageDao usage = tx.usage();
         boolean wasLive = instance.liveUntil().isAfter(now);
         boolean isLive = liveUntil.isAfter(now);
         for (UsageRow row : usage.rows(instance.id())) {
             if (counts(row)) {
                 long delta = wasLive == isLive ? 0 : isLive ? row.count() : -row.count();
-                adjust(h, row.virtualAccountId(), row.entitlementTag(), delta, liveUntil, now);
+                adjust(tx, row.virtualAccountId(), row.entitlementTag(), delta, liveUntil, now);
             }
         }
         usage.setLiveUntil(liveUntil, instance.id());
     }
 
     /** Releases everything an instance uses (deregistration, removal, overwrite); returns what it held. */
-    public List<Entitlement> release(Handle h, ProductInstance instance, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+    public List<Entitlement> release(Tx tx, ProductInstance instance, Instant now) {
+        UsageDao usage = tx.usage();
         List<Entitlement> released = new ArrayList<>();
         for (UsageRow row : usage.rows(instance.id())) {
             if (counts(row)) {
-                adjust(h, row.virtualAccountId(), row.entitlementTag(), row.liveUntil().isAfter(now) ? -row.count() : 0,
+                adjust(tx, row.virtualAccountId(), row.entitlementTag(), row.liveUntil().isAfter(now) ? -row.count() : 0,
                         null, now);
                 released.add(new Entitlement(row.entitlementTag(), row.count(), row.status()));
             }
@@ -176,13 +176,13 @@ public final class Compliance implements Licenses.Usage {
     }
 
     /** Moves an instance's usage to another virtual account, where it queues behind those already there. */
-    public void move(Handle h, ProductInstance instance, long targetVa, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+    public void move(Tx tx, ProductInstance instance, long targetVa, Instant now) {
+        UsageDao usage = tx.usage();
         for (UsageRow row : usage.rows(instance.id())) {
             if (counts(row)) {
                 long live = row.liveUntil().isAfter(now) ? row.count() : 0;
-                adjust(h, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
-                adjust(h, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
+                adjust(tx, row.virtualAccountId(), row.entitlementTag(), -live, null, now);
+                adjust(tx, targetVa, row.entitlementTag(), live, row.liveUntil(), now);
             }
             usage.moveRow(targetVa, now, usage.nextQueuePosition(targetVa, row.entitlementTag()), instance.id(),
                     row.entitlementTag());
@@ -193,9 +193,9 @@ public final class Compliance implements Licenses.Usage {
      * Adds {@code delta} to a pool's live total, first recomputing the total if the clock has left the
      * range where it is exact (an instance lapsed, or the clock moved back).
      */
-    private PoolUsage adjust(Handle h, long va, String tag, long delta, Instant liveUntil, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
-        PoolUsage pool = fresh(h, va, tag, now);
+    private PoolUsage adjust(Tx tx, long va, String tag, long delta, Instant liveUntil, Instant now) {
+        UsageDao usage = tx.usage();
+        PoolUsage pool = fresh(tx, va, tag, now);
         Instant next = liveUntil != null && liveUntil.isBefore(pool.nextLapseAt()) ? liveUntil : pool.nextLapseAt();
         if (delta == 0 && next.equals(pool.nextLapseAt())) {
             return pool;
@@ -206,8 +206,8 @@ public final class Compliance implements Licenses.Usage {
     }
 
     /** The pool's total as of {@code now}, recomputed (and stored) only when the stored one may be stale. */
-    private PoolUsage fresh(Handle h, long va, String tag, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+    private PoolUsage fresh(Tx tx, long va, String tag, Instant now) {
+        UsageDao usage = tx.usage();
         PoolUsage pool = usage.pool(va, tag).orElse(null);
         if (pool != null && isExact(pool, now)) {
             return pool;
@@ -235,14 +235,14 @@ public final class Compliance implements Licenses.Usage {
 
     /** Live usage per tag of a virtual account, for license views: read only, recomputing stale totals. */
     @Override
-    public Map<String, long[]> of(Handle h, long virtualAccountId, Instant now) {
-        UsageDao usage = Store.dao(h, UsageDao.class);
+    public Map<String, long[]> of(Tx tx, long virtualAccountId, Instant now) {
+        UsageDao usage = tx.usage();
         Map<String, long[]> out = new LinkedHashMap<>();
         for (PoolUsage pool : usage.pools(virtualAccountId)) {
             long inUse = isExact(pool, now) ? pool.inUse() : usage.sumLive(virtualAccountId, pool.entitlementTag(), now);
             out.put(pool.entitlementTag(), new long[] {inUse, 0});
         }
-        for (ReservationDao.TagTotal total : Store.dao(h, ReservationDao.class).reservedByTag(virtualAccountId)) {
+        for (ReservationDao.TagTotal total : tx.reservations().reservedByTag(virtualAccountId)) {
             out.computeIfAbsent(total.entitlementTag(), tag -> new long[2])[1] = total.reserved();
         }
         return out;

@@ -6,10 +6,10 @@ import dev.smartsat.core.SmartAccount;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /** Records events inside the transaction of the change they describe, and reads them back. */
 public final class Events {
@@ -27,20 +27,20 @@ public final class Events {
     /** Events filter: a null field matches everything; a null account means every account (admin). */
     public record Filter(SmartAccount account, VirtualAccount virtualAccount, EventType type, Instant since) {}
 
-    public static void record(Handle handle, Instant time, EventType type, VirtualAccount va, String piid,
+    public static void record(Tx tx, Instant time, EventType type, VirtualAccount va, String piid,
                               String message) {
-        Store.dao(handle, EventDao.class).insert(time, type.name(), va == null ? null : va.accountId(),
+        tx.events().insert(time, type.name(), va == null ? null : va.accountId(),
                 va == null ? null : va.id(), piid, message);
     }
 
     /** An event that belongs to no account, such as a client created or the clock moved. */
-    public static void recordGlobal(Handle handle, Instant time, EventType type, String message) {
-        Store.dao(handle, EventDao.class).insert(time, type.name(), null, null, null, message);
+    public static void recordGlobal(Tx tx, Instant time, EventType type, String message) {
+        tx.events().insert(time, type.name(), null, null, null, message);
     }
 
     public void recordGlobal(EventType type, String message) {
-        store.write(h -> {
-            recordGlobal(h, clock.instant(), type, message);
+        store.write(tx -> {
+            recordGlobal(tx, clock.instant(), type, message);
             return null;
         });
     }
@@ -50,8 +50,8 @@ public final class Events {
         Long accountId = all ? null : filter.account().id();
         Long vaId = filter.virtualAccount() == null ? null : filter.virtualAccount().id();
         String type = filter.type() == null ? null : filter.type().name();
-        return store.read(h -> {
-            EventDao dao = Store.dao(h, EventDao.class);
+        return store.read(tx -> {
+            EventDao dao = tx.events();
             return new Page(dao.count(all, accountId, vaId, type, filter.since()),
                     dao.find(all, accountId, vaId, type, filter.since(), limit, offset));
         });

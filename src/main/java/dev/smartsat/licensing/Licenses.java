@@ -8,6 +8,7 @@ import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,7 +18,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /** License pools as administrators see them, account-wide search, and transfers between virtual accounts. */
 public final class Licenses {
@@ -28,7 +28,7 @@ public final class Licenses {
     /** How much of each tag a virtual account's devices use and its reservations hold. */
     public interface Usage {
         /** Tag to {inUse, reserved} for one virtual account, as of {@code now}. */
-        Map<String, long[]> of(Handle h, long virtualAccountId, Instant now);
+        Map<String, long[]> of(Tx tx, long virtualAccountId, Instant now);
 
         /** A display name for a tag in use that the virtual account holds no pool of. */
         String displayName(String tag);
@@ -47,24 +47,24 @@ public final class Licenses {
     }
 
     public List<LicenseView> view(String account, String virtualAccount) {
-        return store.read(h -> views(h, Accounts.virtualAccount(h, account, virtualAccount)));
+        return store.read(tx -> views(tx, Accounts.virtualAccount(tx, account, virtualAccount)));
     }
 
     /** Licenses of several virtual accounts (all of them when {@code names} is empty), paged. */
     public Page search(String account, List<String> names, int limit, int offset) {
-        return store.read(h -> {
-            SmartAccount sa = Accounts.account(h, account);
+        return store.read(tx -> {
+            SmartAccount sa = Accounts.account(tx, account);
             List<VirtualAccount> vas = new ArrayList<>();
             if (names.isEmpty()) {
-                vas.addAll(Store.dao(h, AccountDao.class).virtualAccounts(sa.id(), Integer.MAX_VALUE, 0));
+                vas.addAll(tx.accounts().virtualAccounts(sa.id(), Integer.MAX_VALUE, 0));
             } else {
                 for (String name : names) {
-                    vas.add(Accounts.virtualAccount(h, account, name));
+                    vas.add(Accounts.virtualAccount(tx, account, name));
                 }
             }
             List<LicenseView> all = new ArrayList<>();
             for (VirtualAccount va : vas) {
-                all.addAll(views(h, va));
+                all.addAll(views(tx, va));
             }
             int from = Math.min(offset, all.size());
             int to = (int) Math.min((long) from + limit, all.size());
@@ -72,13 +72,13 @@ public final class Licenses {
         });
     }
 
-    List<LicenseView> views(Handle h, VirtualAccount va) {
+    List<LicenseView> views(Tx tx, VirtualAccount va) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        Map<String, long[]> used = usage.of(h, va.id(), now);
+        Map<String, long[]> used = usage.of(tx, va.id(), now);
         List<LicenseView> views = new ArrayList<>();
         Set<String> pooled = new HashSet<>();
-        for (LicensePool pool : Store.dao(h, LicensePoolDao.class).byVirtualAccount(va.id())) {
+        for (LicensePool pool : tx.pools().byVirtualAccount(va.id())) {
             long[] u = used.getOrDefault(pool.entitlementTag(), new long[2]);
             views.add(LicenseView.of(va.name(), pool, today, u[0], u[1]));
             pooled.add(pool.entitlementTag());
@@ -107,34 +107,34 @@ public final class Licenses {
                         "quantity must be at least 1, not " + transfers.get(i).quantity());
             }
         }
-        return store.write(h -> {
-            VirtualAccount source = Accounts.virtualAccount(h, account, virtualAccount);
-            LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        return store.write(tx -> {
+            VirtualAccount source = Accounts.virtualAccount(tx, account, virtualAccount);
+            LicensePoolDao pools = tx.pools();
             Instant now = clock.instant();
             for (int i = 0; i < transfers.size(); i++) {
                 Transfer t = transfers.get(i);
                 String field = "licenses[" + i + "]";
-                VirtualAccount target = Accounts.virtualAccount(h, account, t.targetVirtualAccount());
+                VirtualAccount target = Accounts.virtualAccount(tx, account, t.targetVirtualAccount());
                 if (target.id() == source.id()) {
                     throw new ClientError.Unprocessable(field + ".targetVirtualAccount",
                             "targetVirtualAccount must differ from the source virtual account '" + source.name() + "'");
                 }
                 LicensePool pool = pools.pool(source.id(), t.entitlementTag()).orElseThrow(() -> new ClientError.NotFound(
                         "virtual account '" + source.name() + "' holds no licenses with tag " + t.entitlementTag()));
-                long balance = balance(h, source, pool, now);
+                long balance = balance(tx, source, pool, now);
                 if (t.quantity() > balance) {
                     throw new ClientError.Conflict(field + ".quantity", "only " + Math.max(balance, 0)
                             + " unused '" + pool.displayName() + "' licenses can move from '" + source.name()
                             + "', not " + t.quantity());
                 }
-                move(h, pool, target.id(), t.quantity());
+                move(tx, pool, target.id(), t.quantity());
                 pools.recordTransfer(now, source.id(), target.id(), pool.entitlementTag(), t.quantity());
                 String message = "Transferred " + t.quantity() + " '" + pool.displayName() + "' from '"
                         + source.name() + "' to '" + target.name() + "'";
-                Events.record(h, now, EventType.LICENSES_TRANSFERRED, source, null, message);
-                Events.record(h, now, EventType.LICENSES_TRANSFERRED, target, null, message);
+                Events.record(tx, now, EventType.LICENSES_TRANSFERRED, source, null, message);
+                Events.record(tx, now, EventType.LICENSES_TRANSFERRED, target, null, message);
             }
-            return views(h, source);
+            return views(tx, source);
         });
     }
 
@@ -142,8 +142,8 @@ public final class Licenses {
      * Moves {@code quantity} of {@code source} to the same tag's pool of another virtual account, creating
      * it with the source's name, type and end date when there is none. Also how the sync replays transfers.
      */
-    public static void move(Handle h, LicensePool source, long targetVirtualAccountId, long quantity) {
-        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+    public static void move(Tx tx, LicensePool source, long targetVirtualAccountId, long quantity) {
+        LicensePoolDao pools = tx.pools();
         pools.addQuantity(-quantity, source.id());
         var target = pools.pool(targetVirtualAccountId, source.entitlementTag());
         if (target.isPresent()) {
@@ -154,8 +154,8 @@ public final class Licenses {
         }
     }
 
-    private long balance(Handle h, VirtualAccount va, LicensePool pool, Instant now) {
-        long[] u = usage.of(h, va.id(), now).getOrDefault(pool.entitlementTag(), new long[2]);
+    private long balance(Tx tx, VirtualAccount va, LicensePool pool, Instant now) {
+        long[] u = usage.of(tx, va.id(), now).getOrDefault(pool.entitlementTag(), new long[2]);
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return pool.effectiveQuantity(today) - u[0] - u[1];
     }

@@ -17,6 +17,7 @@ import dev.smartsat.store.NonceDao;
 import dev.smartsat.store.RevocationDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.TokenDao;
+import dev.smartsat.store.Tx;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.jdbi.v3.core.Handle;
 
 /**
  * What devices do over /SmartTransport, as domain operations: register, renew the ID certificate,
@@ -87,13 +87,13 @@ public final class Registrations {
      * since replaced (then a valid signature is CERT_REVOKED). Unknown instance: INSTANCE_UNKNOWN.
      */
     public Optional<VerificationKey> verificationKey(String piid, String keyId) {
-        return store.read(h -> {
-            ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> !i.reserved())
+        return store.read(tx -> {
+            ProductInstance instance = tx.instances().byPiid(piid).filter(i -> !i.reserved())
                     .orElseThrow(Registrations::unknown);
             if (instance.certSerial().equalsIgnoreCase(keyId)) {
                 return Optional.of(new VerificationKey(instance.certPublicKey(), false));
             }
-            return Store.dao(h, RevocationDao.class).find(keyId.toLowerCase(java.util.Locale.ROOT), piid)
+            return tx.revocations().find(keyId.toLowerCase(java.util.Locale.ROOT), piid)
                     .map(r -> new VerificationKey(r.publicKey(), true));
         });
     }
@@ -105,15 +105,15 @@ public final class Registrations {
         // registration's database time); the write checks it, and issues again in the rare case it changed.
         Owner hint = owners.getIfPresent(r.token());
         if (hint == null) {
-            hint = store.read(h -> Store.dao(h, TokenDao.class).byToken(r.token())
-                    .map(t -> owner(h, t.virtualAccountId()))).orElseThrow(() -> new DeviceRefusal(Reason.TOKEN_INVALID,
+            hint = store.read(tx -> tx.tokens().byToken(r.token())
+                    .map(t -> owner(tx, t.virtualAccountId()))).orElseThrow(() -> new DeviceRefusal(Reason.TOKEN_INVALID,
                     "the registration token is not valid on this satellite"));
         }
         String piid = UUID.randomUUID().toString();
         X509Certificate early = issue(r.csr(), piid, hint, r.pid(), r.serial(), now);
         Owner assumed = hint;
         try {
-            return store.write(h -> register(h, r, piid, early, assumed, now));
+            return store.write(tx -> register(tx, r, piid, early, assumed, now));
         } catch (DeviceRefusal e) {
             if (e.reason().name().startsWith("TOKEN_")) {
                 owners.invalidate(r.token());
@@ -122,16 +122,16 @@ public final class Registrations {
         }
     }
 
-    private Registered register(Handle h, Register r, String piid, X509Certificate early, Owner assumed, Instant now) {
+    private Registered register(Tx tx, Register r, String piid, X509Certificate early, Owner assumed, Instant now) {
         String udi = "P:" + r.pid() + ",S:" + r.serial();
-        recordNonce(h, "udi:" + udi, r.nonce(), r.requestTime(), now);
-        RegistrationToken token = Store.dao(h, TokenDao.class).byToken(r.token()).orElseThrow(
+        recordNonce(tx, "udi:" + udi, r.nonce(), r.requestTime(), now);
+        RegistrationToken token = tx.tokens().byToken(r.token()).orElseThrow(
                 () -> new DeviceRefusal(Reason.TOKEN_INVALID, "the registration token is not valid on this satellite"));
         checkUsable(token, now);
-        if (Store.dao(h, TokenDao.class).use(token.id(), now) == 0) {
+        if (tx.tokens().use(token.id(), now) == 0) {
             throw new DeviceRefusal(Reason.TOKEN_EXHAUSTED, "the registration token has been used its maximum number of times");
         }
-        InstanceDao instances = Store.dao(h, InstanceDao.class);
+        InstanceDao instances = tx.instances();
         Optional<ProductInstance> existing = instances.byUdi(r.pid(), r.serial());
         if (existing.isPresent() && existing.get().reserved()) {
             throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "the product instance with UDI " + udi + " holds a"
@@ -141,8 +141,8 @@ public final class Registrations {
             throw new DeviceRefusal(Reason.INSTANCE_EXISTS, "a product instance with UDI " + udi
                     + " is already registered; register again with overwrite set to true to replace it");
         }
-        existing.ifPresent(old -> retire(h, old, "superseded", now));
-        Owner owner = owner(h, token.virtualAccountId());
+        existing.ifPresent(old -> retire(tx, old, "superseded", now));
+        Owner owner = owner(tx, token.virtualAccountId());
         X509Certificate certificate = owner.sameNames(assumed) ? early
                 : issue(r.csr(), piid, owner, r.pid(), r.serial(), now);
         owners.put(r.token(), owner);
@@ -154,46 +154,46 @@ public final class Registrations {
         long id = instances.insert(instance);
         VirtualAccount va = owner.virtualAccount();
         if (existing.isPresent()) {
-            Events.record(h, now, EventType.INSTANCE_REREGISTERED, va, piid, "Product instance " + udi
+            Events.record(tx, now, EventType.INSTANCE_REREGISTERED, va, piid, "Product instance " + udi
                     + " re-registered as " + piid + ", replacing " + existing.get().piid());
         } else {
-            Events.record(h, now, EventType.INSTANCE_REGISTERED, va, piid, "Product instance " + udi
+            Events.record(tx, now, EventType.INSTANCE_REGISTERED, va, piid, "Product instance " + udi
                     + " registered" + (r.hostname() == null ? "" : " (" + r.hostname() + ")"));
         }
         return new Registered(withId(instance, id), certificate, owner.smartAccount(), va.name());
     }
 
     public Registered renew(Signed s, PKCS10CertificationRequest csr, String hostname) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            ProductInstance instance = live(h, s, now);
-            Owner owner = owner(h, instance.virtualAccountId());
+            ProductInstance instance = live(tx, s, now);
+            Owner owner = owner(tx, instance.virtualAccountId());
             X509Certificate certificate = issue(csr, instance.piid(), owner, instance.udiPid(), instance.udiSerial(), now);
-            revoke(h, instance, "superseded", now);
+            revoke(tx, instance, "superseded", now);
             Instant expires = now.plus(REGISTRATION_LIFETIME);
-            Store.dao(h, InstanceDao.class).updateCertificate(certificate.getSerialNumber().toString(16),
+            tx.instances().updateCertificate(certificate.getSerialNumber().toString(16),
                     publicKey(certificate), now, expires, hostname, now, instance.id());
             ProductInstance renewed = withCertificate(instance, certificate, now, expires, hostname);
-            compliance.extend(h, instance, renewed.liveUntil(), now);
+            compliance.extend(tx, instance, renewed.liveUntil(), now);
             String change = Objects.equals(hostname, instance.hostname()) ? ""
                     : "; host name changed from " + instance.hostname() + " to " + hostname;
-            Events.record(h, now, EventType.INSTANCE_RENEWED, owner.virtualAccount(), instance.piid(),
+            Events.record(tx, now, EventType.INSTANCE_RENEWED, owner.virtualAccount(), instance.piid(),
                     "ID certificate of " + instance.udi() + " renewed" + change);
             return new Registered(renewed, certificate, owner.smartAccount(), owner.virtualAccount().name());
         });
     }
 
     public Authorized authorize(Signed s, Map<String, Long> entitlements) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            ProductInstance instance = live(h, s, now);
+            ProductInstance instance = live(tx, s, now);
             Instant deadline = now.plus(AUTHORIZATION_LIFETIME);
             Instant liveUntil = deadline.isBefore(instance.registrationExpiresAt()) ? deadline : instance.registrationExpiresAt();
-            Compliance.Authorization result = compliance.authorize(h, instance, entitlements, liveUntil, now);
-            Store.dao(h, InstanceDao.class).updateAuthorization(now, deadline, result.status(), now, instance.id());
+            Compliance.Authorization result = compliance.authorize(tx, instance, entitlements, liveUntil, now);
+            tx.instances().updateAuthorization(now, deadline, result.status(), now, instance.id());
             String before = instance.lastAuthAt() == null ? null : instance.authorizationStatus(now);
             if (!result.status().equals(before)) {
-                Events.record(h, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, va(h, instance), instance.piid(),
+                Events.record(tx, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, va(tx, instance), instance.piid(),
                         "Authorization of " + instance.udi() + " changed from " + (before == null ? "none" : before)
                                 + " to " + result.status());
             }
@@ -202,31 +202,31 @@ public final class Registrations {
     }
 
     public List<Compliance.Entitlement> deregister(Signed s) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            ProductInstance instance = current(h, s);
-            recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
-            VirtualAccount va = va(h, instance);
-            List<Compliance.Entitlement> released = retire(h, instance, "deregistered", now);
-            Events.record(h, now, EventType.INSTANCE_DEREGISTERED, va, instance.piid(),
+            ProductInstance instance = current(tx, s);
+            recordNonce(tx, instance.piid(), s.nonce(), s.requestTime(), now);
+            VirtualAccount va = va(tx, instance);
+            List<Compliance.Entitlement> released = retire(tx, instance, "deregistered", now);
+            Events.record(tx, now, EventType.INSTANCE_DEREGISTERED, va, instance.piid(),
                     "Product instance " + instance.udi() + " deregistered; " + released.size() + " entitlements released");
             return released;
         });
     }
 
     public Instant hello(Signed s) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            ProductInstance instance = current(h, s);
-            recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
-            Store.dao(h, InstanceDao.class).touch(now, instance.id());
+            ProductInstance instance = current(tx, s);
+            recordNonce(tx, instance.piid(), s.nonce(), s.requestTime(), now);
+            tx.instances().touch(now, instance.id());
             return now;
         });
     }
 
     /** Forgets nonces that can no longer pass the timestamp check. */
     public int purgeNonces() {
-        return store.write(h -> Store.dao(h, NonceDao.class).purge(clock.instant()));
+        return store.write(tx -> tx.nonces().purge(clock.instant()));
     }
 
     /** How often a registration token's owner was found in memory (for the log line at stop). */
@@ -235,25 +235,25 @@ public final class Registrations {
     }
 
     /** Releases an instance's licenses, revokes its certificate and deletes it; returns what it held. */
-    public static List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now,
+    public static List<Compliance.Entitlement> retire(Tx tx, ProductInstance instance, String reason, Instant now,
                                                Compliance compliance) {
-        List<Compliance.Entitlement> released = compliance.release(h, instance, now);
-        revoke(h, instance, reason, now);
-        Store.dao(h, InstanceDao.class).delete(instance.id());
+        List<Compliance.Entitlement> released = compliance.release(tx, instance, now);
+        revoke(tx, instance, reason, now);
+        tx.instances().delete(instance.id());
         return released;
     }
 
-    private List<Compliance.Entitlement> retire(Handle h, ProductInstance instance, String reason, Instant now) {
-        return retire(h, instance, reason, now, compliance);
+    private List<Compliance.Entitlement> retire(Tx tx, ProductInstance instance, String reason, Instant now) {
+        return retire(tx, instance, reason, now, compliance);
     }
 
-    static void revoke(Handle h, ProductInstance instance, String reason, Instant now) {
-        Store.dao(h, RevocationDao.class).insert(instance.certSerial(), instance.piid(), instance.certPublicKey(), now, reason);
+    static void revoke(Tx tx, ProductInstance instance, String reason, Instant now) {
+        tx.revocations().insert(instance.certSerial(), instance.piid(), instance.certPublicKey(), now, reason);
     }
 
     /** The instance a signed request comes from, still holding the certificate the request was verified with. */
-    private static ProductInstance current(Handle h, Signed s) {
-        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(s.piid()).filter(i -> !i.reserved())
+    private static ProductInstance current(Tx tx, Signed s) {
+        ProductInstance instance = tx.instances().byPiid(s.piid()).filter(i -> !i.reserved())
                 .orElseThrow(Registrations::unknown);
         if (!instance.certSerial().equalsIgnoreCase(s.keyId())) {
             throw new DeviceRefusal(Reason.CERT_REVOKED, "the request is signed with an ID certificate that has been"
@@ -263,9 +263,9 @@ public final class Registrations {
     }
 
     /** As {@link #current}, with the nonce recorded and the registration checked as not lapsed. */
-    private static ProductInstance live(Handle h, Signed s, Instant now) {
-        ProductInstance instance = current(h, s);
-        recordNonce(h, instance.piid(), s.nonce(), s.requestTime(), now);
+    private static ProductInstance live(Tx tx, Signed s, Instant now) {
+        ProductInstance instance = current(tx, s);
+        recordNonce(tx, instance.piid(), s.nonce(), s.requestTime(), now);
         if (instance.registrationLapsed(now)) {
             throw new DeviceRefusal(Reason.REGISTRATION_EXPIRED, "the registration expired at "
                     + instance.registrationExpiresAt() + "; register the instance again with a new token");
@@ -273,9 +273,9 @@ public final class Registrations {
         return instance;
     }
 
-    static void recordNonce(Handle h, String scope, String nonce, Instant requestTime, Instant now) {
+    static void recordNonce(Tx tx, String scope, String nonce, Instant requestTime, Instant now) {
         Instant later = requestTime.isAfter(now) ? requestTime : now;
-        if (Store.dao(h, NonceDao.class).record(scope, nonce, later.plus(NONCE_MEMORY)) == 0) {
+        if (tx.nonces().record(scope, nonce, later.plus(NONCE_MEMORY)) == 0) {
             throw new DeviceRefusal(Reason.REPLAYED_NONCE, "this nonce has been used already; send each request with a new nonce");
         }
     }
@@ -308,14 +308,14 @@ public final class Registrations {
         }
     }
 
-    private static Owner owner(Handle h, long virtualAccountId) {
-        AccountDao dao = Store.dao(h, AccountDao.class);
+    private static Owner owner(Tx tx, long virtualAccountId) {
+        AccountDao dao = tx.accounts();
         VirtualAccount va = dao.virtualAccountById(virtualAccountId).orElseThrow();
         return new Owner(va, dao.accountById(va.accountId()).orElseThrow().name());
     }
 
-    private static VirtualAccount va(Handle h, ProductInstance instance) {
-        return Store.dao(h, AccountDao.class).virtualAccountById(instance.virtualAccountId()).orElseThrow();
+    private static VirtualAccount va(Tx tx, ProductInstance instance) {
+        return tx.accounts().virtualAccountById(instance.virtualAccountId()).orElseThrow();
     }
 
     static String publicKey(X509Certificate certificate) {

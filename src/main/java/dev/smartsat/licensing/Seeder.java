@@ -24,14 +24,14 @@ public final class Seeder {
         if (seed == null || seed.account() == null) {
             return false;
         }
-        return store.write(h -> {
-            AccountDao accounts = Store.dao(h, AccountDao.class);
+        return store.write(tx -> {
+            AccountDao accounts = tx.accounts();
             if (accounts.countAccounts() > 0) {
                 return false;
             }
             Instant now = clock.instant();
             long accountId = accounts.insertAccount(seed.account().name(), seed.account().domain(), now);
-            LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+            LicensePoolDao pools = tx.pools();
             for (Settings.SeedVirtualAccount va : seed.virtualAccounts()) {
                 long vaId = accounts.insertVirtualAccount(accountId, va.name(), AccountDao.key(va.name()), va.description(),
                         va.isDefault(), now);

@@ -6,13 +6,13 @@ import dev.smartsat.core.RegistrationToken;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.TokenDao;
+import dev.smartsat.store.Tx;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /** Product instance registration tokens: creation, listing, revocation, removal. */
 public final class Tokens {
@@ -37,9 +37,9 @@ public final class Tokens {
     public record Page(long totalRecords, List<RegistrationToken> tokens, Instant now) {}
 
     public Page list(String account, String virtualAccount, int limit, int offset) {
-        return store.read(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            TokenDao dao = Store.dao(h, TokenDao.class);
+        return store.read(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            TokenDao dao = tx.tokens();
             return new Page(dao.count(va.id()), dao.list(va.id(), limit, offset), clock.instant());
         });
     }
@@ -58,12 +58,12 @@ public final class Tokens {
         String description = Accounts.validDescription(request.description());
         boolean exportControlled = request.exportControlled() == null || request.exportControlled();
         String value = newTokenValue();
-        return store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+        return store.write(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
             Instant now = clock.instant();
             Instant expires = now.plus(Duration.ofDays(days));
-            long id = Store.dao(h, TokenDao.class).insert(va.id(), value, description, now, expires, exportControlled, maxUses);
-            Events.record(h, now, EventType.TOKEN_CREATED, va, null, "Registration token created"
+            long id = tx.tokens().insert(va.id(), value, description, now, expires, exportControlled, maxUses);
+            Events.record(tx, now, EventType.TOKEN_CREATED, va, null, "Registration token created"
                     + (description == null || description.isBlank() ? "" : " ('" + description + "')")
                     + ", expires " + expires + (maxUses == null ? "" : ", at most " + maxUses + " uses"));
             return new RegistrationToken(id, va.id(), value, description, now, expires, exportControlled, maxUses, 0, null);
@@ -71,26 +71,26 @@ public final class Tokens {
     }
 
     public RegistrationToken revoke(String account, String virtualAccount, String token) {
-        return store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            RegistrationToken t = find(h, va, token);
+        return store.write(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            RegistrationToken t = find(tx, va, token);
             if (t.revokedAt() != null) {
                 return t;
             }
             Instant now = clock.instant();
-            Store.dao(h, TokenDao.class).revoke(now, t.id());
-            Events.record(h, now, EventType.TOKEN_REVOKED, va, null, "Registration token " + abbreviate(token) + " revoked");
+            tx.tokens().revoke(now, t.id());
+            Events.record(tx, now, EventType.TOKEN_REVOKED, va, null, "Registration token " + abbreviate(token) + " revoked");
             return new RegistrationToken(t.id(), t.virtualAccountId(), t.token(), t.description(), t.createdAt(),
                     t.expiresAt(), t.exportControlled(), t.maxUses(), t.uses(), now);
         });
     }
 
     public void remove(String account, String virtualAccount, String token) {
-        store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            RegistrationToken t = find(h, va, token);
-            Store.dao(h, TokenDao.class).delete(t.id());
-            Events.record(h, clock.instant(), EventType.TOKEN_REMOVED, va, null,
+        store.write(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            RegistrationToken t = find(tx, va, token);
+            tx.tokens().delete(t.id());
+            Events.record(tx, clock.instant(), EventType.TOKEN_REMOVED, va, null,
                     "Registration token " + abbreviate(token) + " removed");
             return null;
         });
@@ -100,8 +100,8 @@ public final class Tokens {
         return clock.instant();
     }
 
-    private static RegistrationToken find(Handle h, VirtualAccount va, String token) {
-        return Store.dao(h, TokenDao.class).byToken(token)
+    private static RegistrationToken find(Tx tx, VirtualAccount va, String token) {
+        return tx.tokens().byToken(token)
                 .filter(t -> t.virtualAccountId() == va.id())
                 .orElseThrow(() -> new ClientError.NotFound(
                         "no registration token " + abbreviate(token) + " in virtual account '" + va.name() + "'"));

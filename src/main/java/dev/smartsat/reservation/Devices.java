@@ -10,6 +10,7 @@ import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import dev.smartsat.store.UsageDao;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /** Product instances as administrators manage them: list, inspect, move to another virtual account, remove. */
 public final class Devices {
@@ -55,85 +55,85 @@ public final class Devices {
         }
         String like = q == null || q.isBlank() ? null : "%" + q.strip().toLowerCase(Locale.ROOT)
                 .replace("\\", "").replace("%", "").replace("_", "") + "%";
-        return store.read(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+        return store.read(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
             Instant now = clock.instant();
-            InstanceDao dao = Store.dao(h, InstanceDao.class);
+            InstanceDao dao = tx.instances();
             if (ProductInstance.RESERVED.equals(status)) {
                 return new Page(dao.countReserved(va.id(), like),
-                        withUsage(h, va, dao.listReserved(va.id(), like, limit, offset), now));
+                        withUsage(tx, va, dao.listReserved(va.id(), like, limit, offset), now));
             }
             List<ProductInstance> instances = dao.list(va.id(), status, like, now, limit, offset);
-            return new Page(dao.count(va.id(), status, like, now), withUsage(h, va, instances, now));
+            return new Page(dao.count(va.id(), status, like, now), withUsage(tx, va, instances, now));
         });
     }
 
     public Device get(String account, String virtualAccount, String piid) {
-        return store.read(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            ProductInstance instance = find(h, va, piid);
-            return withUsage(h, va, List.of(instance), clock.instant()).get(0);
+        return store.read(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            ProductInstance instance = find(tx, va, piid);
+            return withUsage(tx, va, List.of(instance), clock.instant()).get(0);
         });
     }
 
     /** Moves an instance, and the licenses it uses, to another virtual account of the same smart account. */
     public Device transfer(String account, String virtualAccount, String piid, String targetVirtualAccount) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            VirtualAccount source = Accounts.virtualAccount(h, account, virtualAccount);
-            VirtualAccount target = Accounts.virtualAccount(h, account, targetVirtualAccount);
-            ProductInstance instance = find(h, source, piid);
+            VirtualAccount source = Accounts.virtualAccount(tx, account, virtualAccount);
+            VirtualAccount target = Accounts.virtualAccount(tx, account, targetVirtualAccount);
+            ProductInstance instance = find(tx, source, piid);
             if (target.id() == source.id()) {
                 throw new ClientError.Unprocessable("targetVirtualAccount",
                         "targetVirtualAccount must differ from the instance's virtual account '" + source.name() + "'");
             }
             if (instance.reserved()) {
-                reservations.move(h, instance, target, now);
+                reservations.move(tx, instance, target, now);
             } else {
-                compliance.move(h, instance, target.id(), now);
+                compliance.move(tx, instance, target.id(), now);
             }
-            Store.dao(h, InstanceDao.class).moveTo(target.id(), instance.id());
+            tx.instances().moveTo(target.id(), instance.id());
             String message = (instance.reserved() ? "Reservation of " : "Product instance ") + instance.udi() + " transferred from '" + source.name() + "' to '"
                     + target.name() + "'";
-            Events.record(h, now, EventType.INSTANCE_TRANSFERRED, source, piid, message);
-            Events.record(h, now, EventType.INSTANCE_TRANSFERRED, target, piid, message);
-            ProductInstance moved = Store.dao(h, InstanceDao.class).byPiid(piid).orElseThrow();
-            return withUsage(h, target, List.of(moved), now).get(0);
+            Events.record(tx, now, EventType.INSTANCE_TRANSFERRED, source, piid, message);
+            Events.record(tx, now, EventType.INSTANCE_TRANSFERRED, target, piid, message);
+            ProductInstance moved = tx.instances().byPiid(piid).orElseThrow();
+            return withUsage(tx, target, List.of(moved), now).get(0);
         });
     }
 
     /** Removes an instance: its licenses are released, its certificate revoked; its next message is INSTANCE_UNKNOWN. */
     public void remove(String account, String virtualAccount, String piid) {
-        store.write(h -> {
+        store.write(tx -> {
             Instant now = clock.instant();
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            ProductInstance instance = find(h, va, piid);
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            ProductInstance instance = find(tx, va, piid);
             if (instance.reserved()) {
                 throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds a Specific"
                         + " License Reservation; remove it with POST .../devices/" + piid + "/remove and the device's"
                         + " return code");
             }
-            Registrations.retire(h, instance, "removed", now, compliance);
-            Events.record(h, now, EventType.INSTANCE_REMOVED, va, piid, "Product instance " + instance.udi() + " removed");
+            Registrations.retire(tx, instance, "removed", now, compliance);
+            Events.record(tx, now, EventType.INSTANCE_REMOVED, va, piid, "Product instance " + instance.udi() + " removed");
             return null;
         });
     }
 
-    private static ProductInstance find(Handle h, VirtualAccount va, String piid) {
-        return Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+    private static ProductInstance find(Tx tx, VirtualAccount va, String piid) {
+        return tx.instances().byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
                 .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
                         + va.name() + "'"));
     }
 
-    private static List<Device> withUsage(Handle h, VirtualAccount va, List<ProductInstance> instances, Instant now) {
+    private static List<Device> withUsage(Tx tx, VirtualAccount va, List<ProductInstance> instances, Instant now) {
         if (instances.isEmpty()) {
             return List.of();
         }
         Map<Long, List<UsageDao.UsageRow>> usage = new LinkedHashMap<>();
-        for (UsageDao.UsageRow row : Store.dao(h, UsageDao.class).rowsOf(instances.stream().map(ProductInstance::id).toList())) {
+        for (UsageDao.UsageRow row : tx.usage().rowsOf(instances.stream().map(ProductInstance::id).toList())) {
             usage.computeIfAbsent(row.instanceId(), k -> new ArrayList<>()).add(row);
         }
-        Map<Long, Reservation> reserved = Reservation.of(h, instances);
+        Map<Long, Reservation> reserved = Reservation.of(tx, instances);
         return instances.stream().map(i -> new Device(i, va.name(), usage.getOrDefault(i.id(), List.of()),
                 reserved.get(i.id()), now)).toList();
     }

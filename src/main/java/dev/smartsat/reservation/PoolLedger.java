@@ -6,13 +6,13 @@ import dev.smartsat.core.LicensePool;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * What one write takes from a virtual account's pools for reservations, against the pools' balance when it
@@ -20,7 +20,7 @@ import org.jdbi.v3.core.Handle;
  * lowers the balance the next one sees. A reservation may never exceed the balance.
  */
 final class PoolLedger {
-    private final Handle h;
+    private final Tx tx;
     private final VirtualAccount va;
     private final Instant now;
     private final Catalog catalog;
@@ -28,8 +28,8 @@ final class PoolLedger {
     private final Map<String, Long> taken = new HashMap<>();
     private Map<String, long[]> used;
 
-    PoolLedger(Handle h, VirtualAccount va, Instant now, Catalog catalog, Compliance compliance) {
-        this.h = h;
+    PoolLedger(Tx tx, VirtualAccount va, Instant now, Catalog catalog, Compliance compliance) {
+        this.tx = tx;
         this.va = va;
         this.now = now;
         this.catalog = catalog;
@@ -41,7 +41,7 @@ final class PoolLedger {
      * being changed holds of the tag now, which is in the pool's reserved total.
      */
     String take(String tag, long quantity, long already) {
-        Optional<LicensePool> pool = Store.dao(h, LicensePoolDao.class).pool(va.id(), tag);
+        Optional<LicensePool> pool = tx.pools().pool(va.id(), tag);
         if (pool.isEmpty() && catalog.byTag(tag).isEmpty()) {
             return "entitlementTag " + Reservations.shown(tag) + " is not a license this satellite knows";
         }
@@ -52,7 +52,7 @@ final class PoolLedger {
         String name = pool.map(LicensePool::displayName).orElseGet(() -> compliance.displayName(tag));
         long left = pool.map(p -> p.effectiveQuantity(LocalDate.ofInstant(now, ZoneOffset.UTC))).orElse(0L);
         if (used == null) {
-            used = compliance.of(h, va.id(), now);
+            used = compliance.of(tx, va.id(), now);
         }
         long[] inUseAndReserved = used.getOrDefault(tag, new long[2]);
         long balance = left - inUseAndReserved[0] - inUseAndReserved[1] - taken.getOrDefault(tag, 0L);

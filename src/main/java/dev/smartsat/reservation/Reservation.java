@@ -9,12 +9,12 @@ import dev.smartsat.store.ReservationDao;
 import dev.smartsat.store.ReservationDao.Codes;
 import dev.smartsat.store.ReservationDao.Held;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * A reserved instance's reservation as administrators see it: its status (RESERVED or PENDING_CONFIRMATION),
@@ -25,12 +25,12 @@ public record Reservation(String status, String reservationCode, String authoriz
                           String pendingAuthorizationCode, List<Held> licenses) {
 
     /** The reservations of those {@code instances} that are reserved, by instance id, read in one pass. */
-    public static Map<Long, Reservation> of(Handle h, List<ProductInstance> instances) {
+    public static Map<Long, Reservation> of(Tx tx, List<ProductInstance> instances) {
         List<Long> ids = instances.stream().filter(ProductInstance::reserved).map(ProductInstance::id).toList();
         if (ids.isEmpty()) {
             return Map.of();
         }
-        ReservationDao dao = Store.dao(h, ReservationDao.class);
+        ReservationDao dao = tx.reservations();
         Map<Long, List<Held>> held = new HashMap<>();
         dao.heldBy(ids).forEach(r -> held.computeIfAbsent(r.instanceId(), k -> new ArrayList<>()).add(r));
         Map<Long, Reservation> out = new HashMap<>();
@@ -49,15 +49,15 @@ public record Reservation(String status, String reservationCode, String authoriz
     record Reserved(VirtualAccount va, ProductInstance instance, Codes codes) {}
 
     /** The reserved instance {@code piid} of a virtual account: 404 when there is none, 409 when it is not reserved. */
-    static Reserved find(Handle h, String account, String virtualAccount, String piid) {
-        VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-        ProductInstance instance = Store.dao(h, InstanceDao.class).byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
+    static Reserved find(Tx tx, String account, String virtualAccount, String piid) {
+        VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+        ProductInstance instance = tx.instances().byPiid(piid).filter(i -> i.virtualAccountId() == va.id())
                 .orElseThrow(() -> new ClientError.NotFound("no product instance " + piid + " in virtual account '"
                         + va.name() + "'"));
         if (!instance.reserved()) {
             throw new ClientError.Conflict("product instance " + piid + " (" + instance.udi() + ") holds no"
                     + " Specific License Reservation; it is registered for Smart Licensing");
         }
-        return new Reserved(va, instance, Store.dao(h, ReservationDao.class).codes(instance.id()).orElseThrow());
+        return new Reserved(va, instance, tx.reservations().codes(instance.id()).orElseThrow());
     }
 }

@@ -15,6 +15,7 @@ import dev.smartsat.store.ReservationDao;
 import dev.smartsat.store.ReservationDao.Codes;
 import dev.smartsat.store.ReservationDao.Held;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Specific License Reservation on the satellite (SPEC §5): reserving licenses for devices that never talk
@@ -103,12 +103,12 @@ public final class Reservations {
                     "reservationRequests must hold at least one reservation request");
         }
         List<Checked> checked = requests.stream().map(Reservations::check).toList();
-        return store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
+        return store.write(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
             Instant now = clock.instant();
-            PoolLedger ledger = new PoolLedger(h, va, now, catalog, compliance);
+            PoolLedger ledger = new PoolLedger(tx, va, now, catalog, compliance);
             Set<String> udis = new HashSet<>();
-            InstanceDao instances = Store.dao(h, InstanceDao.class);
+            InstanceDao instances = tx.instances();
             for (Checked c : checked) {
                 if (c.problem != null) {
                     continue;
@@ -145,24 +145,24 @@ public final class Reservations {
             }
             List<Outcome> outcomes = new ArrayList<>();
             for (Checked c : checked) {
-                outcomes.add(create(h, va, c, now));
+                outcomes.add(create(tx, va, c, now));
             }
             return new Result(200, outcomes, "reserved licenses for " + outcomes.size() + " product instance"
                     + (outcomes.size() == 1 ? "" : "s"));
         });
     }
 
-    private Outcome create(Handle h, VirtualAccount va, Checked c, Instant now) {
+    private Outcome create(Tx tx, VirtualAccount va, Checked c, Instant now) {
         String piid = UUID.randomUUID().toString();
         long timestamp = now.toEpochMilli();
-        AuthorizationCode code = sign(h, va, piid, timestamp, c.request.licenses(), c.code.udi(), now);
-        ReservationDao reservations = Store.dao(h, ReservationDao.class);
+        AuthorizationCode code = sign(tx, va, piid, timestamp, c.request.licenses(), c.code.udi(), now);
+        ReservationDao reservations = tx.reservations();
         long id = reservations.insertInstance(piid, va.id(), c.code.pid(), c.code.serial(), now, NEVER,
                 c.code.text(), code.text(), timestamp);
         for (Line line : c.request.licenses()) {
             reservations.insertHeld(id, va.id(), line.entitlementTag(), line.quantity(), null);
         }
-        Events.record(h, now, EventType.RESERVATION_CREATED, va, piid, "Reserved " + describe(h, va,
+        Events.record(tx, now, EventType.RESERVATION_CREATED, va, piid, "Reserved " + describe(tx, va,
                 c.request.licenses()) + " for " + c.code.udi());
         return new Outcome(c.request.reservationCode(), piid, c.code.udi(), code.text(), SUCCESS,
                 "Reservation created; enter the authorization code on the device");
@@ -212,10 +212,10 @@ public final class Reservations {
         if (problem != null) {
             throw new ClientError.Unprocessable("licenses", problem);
         }
-        return onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
+        return onReserved(account, virtualAccount, piid, (tx, now, va, instance, codes, reservations) -> {
             Map<String, Held> held = new LinkedHashMap<>();
             reservations.held(instance.id()).forEach(r -> held.put(r.entitlementTag(), r));
-            PoolLedger ledger = new PoolLedger(h, va, now, catalog, compliance);
+            PoolLedger ledger = new PoolLedger(tx, va, now, catalog, compliance);
             for (Line line : licenses) {
                 Held current = held.get(line.entitlementTag());
                 long inForce = current == null ? 0 : current.count();
@@ -244,17 +244,17 @@ public final class Reservations {
             long latest = Math.max(codes.reservationTimestamp() == null ? 0 : codes.reservationTimestamp(),
                     codes.pendingReservationTimestamp() == null ? 0 : codes.pendingReservationTimestamp());
             long timestamp = Math.max(now.toEpochMilli(), latest + 1);
-            AuthorizationCode code = sign(h, va, piid, timestamp, licenses, instance.udi(), now);
+            AuthorizationCode code = sign(tx, va, piid, timestamp, licenses, instance.udi(), now);
             reservations.setPending(code.text(), timestamp, instance.id());
-            Events.record(h, now, EventType.RESERVATION_UPDATED, va, piid, "Reservation of " + instance.udi()
-                    + " updated to " + describe(h, va, licenses) + "; awaiting the device's confirmation code");
+            Events.record(tx, now, EventType.RESERVATION_UPDATED, va, piid, "Reservation of " + instance.udi()
+                    + " updated to " + describe(tx, va, licenses) + "; awaiting the device's confirmation code");
             return new Update(piid, code.text(), ProductInstance.PENDING_CONFIRMATION);
         });
     }
 
     /** Confirms an update with the code the device showed when it installed it; the new quantities take effect. */
     public void confirm(String account, String virtualAccount, String piid, String confirmationCode) {
-        onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
+        onReserved(account, virtualAccount, piid, (tx, now, va, instance, codes, reservations) -> {
             if (codes.pendingReservationCode() == null) {
                 throw new ClientError.Conflict("the reservation of " + instance.udi()
                         + " has no update awaiting confirmation");
@@ -269,7 +269,7 @@ public final class Reservations {
             reservations.confirmCounts(instance.id());
             reservations.dropEmpty(instance.id());
             reservations.confirmCodes(now, instance.id());
-            Events.record(h, now, EventType.RESERVATION_CONFIRMED, va, piid, "Reservation update of " + instance.udi()
+            Events.record(tx, now, EventType.RESERVATION_CONFIRMED, va, piid, "Reservation update of " + instance.udi()
                     + " confirmed with code " + expected);
             return null;
         });
@@ -277,7 +277,7 @@ public final class Reservations {
 
     /** Takes a reservation back with the device's return code: its licenses go back to the pool, the instance away. */
     public void remove(String account, String virtualAccount, String piid, String returnCode) {
-        onReserved(account, virtualAccount, piid, (h, now, va, instance, codes, reservations) -> {
+        onReserved(account, virtualAccount, piid, (tx, now, va, instance, codes, reservations) -> {
             boolean matches = Optional.ofNullable(codes.reservationTimestamp())
                     .map(t -> ReturnCode.matches(returnCode, piid, instance.udi(), t)).orElse(false)
                     || Optional.ofNullable(codes.pendingReservationTimestamp())
@@ -288,9 +288,9 @@ public final class Reservations {
                         + " the reservation");
             }
             List<Held> held = reservations.held(instance.id());
-            Store.dao(h, InstanceDao.class).delete(instance.id());
-            Events.record(h, now, EventType.RESERVATION_RETURNED, va, piid, "Reservation of " + instance.udi()
-                    + " returned; released " + describe(h, va, held.stream()
+            tx.instances().delete(instance.id());
+            Events.record(tx, now, EventType.RESERVATION_RETURNED, va, piid, "Reservation of " + instance.udi()
+                    + " returned; released " + describe(tx, va, held.stream()
                     .map(r -> new Line(r.entitlementTag(), r.holds())).toList()));
             return null;
         });
@@ -299,17 +299,17 @@ public final class Reservations {
     /** What a write does to a reserved instance, given the instance, its virtual account and its codes. */
     @FunctionalInterface
     private interface ReservedChange<T> {
-        T apply(Handle h, Instant now, VirtualAccount va, ProductInstance instance, Codes codes,
+        T apply(Tx tx, Instant now, VirtualAccount va, ProductInstance instance, Codes codes,
                 ReservationDao reservations);
     }
 
     /** One write on the reserved instance {@code piid} of a virtual account (404 when absent, 409 when not reserved). */
     private <T> T onReserved(String account, String virtualAccount, String piid, ReservedChange<T> change) {
-        return store.write(h -> {
+        return store.write(tx -> {
             Instant now = clock.instant();
-            Reservation.Reserved target = Reservation.find(h, account, virtualAccount, piid);
-            return change.apply(h, now, target.va(), target.instance(), target.codes(),
-                    Store.dao(h, ReservationDao.class));
+            Reservation.Reserved target = Reservation.find(tx, account, virtualAccount, piid);
+            return change.apply(tx, now, target.va(), target.instance(), target.codes(),
+                    tx.reservations());
         });
     }
 
@@ -317,9 +317,9 @@ public final class Reservations {
      * Moves a reserved instance to another virtual account of the same smart account, which must have the
      * balance for everything the reservation holds (409 otherwise).
      */
-    public void move(Handle h, ProductInstance instance, VirtualAccount target, Instant now) {
-        ReservationDao reservations = Store.dao(h, ReservationDao.class);
-        PoolLedger ledger = new PoolLedger(h, target, now, catalog, compliance);
+    public void move(Tx tx, ProductInstance instance, VirtualAccount target, Instant now) {
+        ReservationDao reservations = tx.reservations();
+        PoolLedger ledger = new PoolLedger(tx, target, now, catalog, compliance);
         for (Held r : reservations.held(instance.id())) {
             String refused = ledger.take(r.entitlementTag(), r.holds(), 0);
             if (refused != null) {
@@ -330,9 +330,9 @@ public final class Reservations {
         reservations.moveTo(target.id(), instance.id());
     }
 
-    private AuthorizationCode sign(Handle h, VirtualAccount va, String piid, long timestamp, List<Line> lines,
+    private AuthorizationCode sign(Tx tx, VirtualAccount va, String piid, long timestamp, List<Line> lines,
                                    String udi, Instant now) {
-        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        LicensePoolDao pools = tx.pools();
         List<AuthorizationCode.Entitlement> entitlements = new ArrayList<>();
         for (Line line : lines) {
             Optional<LicensePool> pool = pools.pool(va.id(), line.entitlementTag());
@@ -354,8 +354,8 @@ public final class Reservations {
         return value == null || value.length() <= 100 ? value : value.substring(0, 100) + "…";
     }
 
-    private String describe(Handle h, VirtualAccount va, List<Line> lines) {
-        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+    private String describe(Tx tx, VirtualAccount va, List<Line> lines) {
+        LicensePoolDao pools = tx.pools();
         List<String> parts = new ArrayList<>();
         for (Line line : lines) {
             String name = pools.pool(va.id(), line.entitlementTag()).map(LicensePool::displayName)

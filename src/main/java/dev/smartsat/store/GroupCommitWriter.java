@@ -147,6 +147,11 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Writes waiting for the writer thread; tests observe a batch forming. */
+    int queued() {
+        return queue.size();
+    }
+
     @Override
     public void close() {
         closed = true;

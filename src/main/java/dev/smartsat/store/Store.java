@@ -36,6 +36,8 @@ public final class Store implements AutoCloseable {
     private static final int READERS = 4;
 
     private final List<Handle> handles = new ArrayList<>();
+    /** Each connection's transaction view, made once: handles are opened before any work runs. */
+    private final Map<Handle, Tx> txs = new HashMap<>();
     private final BlockingQueue<Handle> readers = new ArrayBlockingQueue<>(READERS);
     private final GroupCommitWriter writer;
 
@@ -107,35 +109,25 @@ public final class Store implements AutoCloseable {
         TimeColumns.register(jdbi);
         Handle handle = jdbi.open();
         handles.add(handle);
+        txs.put(handle, new Tx(handle));
         return handle;
     }
 
     private static final RecordMappers RECORDS = new RecordMappers();
 
-    /** The DAOs attached to each open handle: attaching copies Jdbi's configuration, so do it once. */
-    private static final Map<Handle, Map<Class<?>, Object>> DAOS = new ConcurrentHashMap<>();
-
-    /**
-     * The DAO of an aggregate on this handle, attached once per handle. A handle is used by one thread
-     * at a time (the writer's by the writer thread, a reader's while it is borrowed), so its map needs no lock.
-     */
-    public static <T> T dao(Handle h, Class<T> type) {
-        return type.cast(DAOS.computeIfAbsent(h, k -> new HashMap<>()).computeIfAbsent(type, h::attach));
-    }
-
     /**
      * Runs {@code work} on the writer connection, all of it or none, and returns once it is committed.
      * Writes are serialised: {@code work} sees every earlier write and no concurrent one.
      */
-    public <T, X extends Exception> T write(HandleCallback<T, X> work) throws X {
-        return writer.write(work);
+    public <T, X extends Exception> T write(Tx.Work<T, X> work) throws X {
+        return writer.write(h -> work.run(txs.get(h)));
     }
 
     /** Runs {@code work} on a reader connection, inside one transaction so it sees one snapshot. */
-    public <T, X extends Exception> T read(HandleCallback<T, X> work) throws X {
+    public <T, X extends Exception> T read(Tx.Work<T, X> work) throws X {
         Handle h = borrow();
         try {
-            return h.inTransaction(work);
+            return h.inTransaction(handle -> work.run(txs.get(handle)));
         } finally {
             readers.add(h);
         }
@@ -159,7 +151,6 @@ public final class Store implements AutoCloseable {
         writer.close();
         for (Handle h : handles) {
             try {
-                DAOS.remove(h);
                 h.close();
             } catch (RuntimeException e) {
                 log.warn("closing a database connection failed: {}", e.getMessage());

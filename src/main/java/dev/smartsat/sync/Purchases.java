@@ -57,9 +57,9 @@ public final class Purchases {
             throw new ClientError.Unprocessable("endDate", type.equals("TERM")
                     ? "a TERM license needs an endDate (YYYY-MM-DD)" : "a PERPETUAL license has no endDate: send null");
         }
-        store.write(h -> {
-            VirtualAccount va = Accounts.virtualAccount(h, account, virtualAccount);
-            LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        store.write(tx -> {
+            VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
+            LicensePoolDao pools = tx.pools();
             Optional<LicensePool> pool = pools.pool(va.id(), tag);
             if (pool.isEmpty()) {
                 pools.insert(va.id(), tag, displayName, type, purchase.quantity(), purchase.endDate());

@@ -11,12 +11,12 @@ import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;
 import dev.smartsat.store.SyncDao.ReservationLine;
 import dev.smartsat.store.SyncDao.UsageLine;
+import dev.smartsat.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /** Reads what a sync request reports from the satellite's store, in one snapshot. */
 final class RequestBuilder {
@@ -29,8 +29,8 @@ final class RequestBuilder {
     }
 
     /** The one smart account a satellite serves. */
-    static SmartAccount satelliteAccount(Handle h) {
-        List<SmartAccount> accounts = Store.dao(h, AccountDao.class).accounts();
+    static SmartAccount satelliteAccount(Tx tx) {
+        List<SmartAccount> accounts = tx.accounts().accounts();
         if (accounts.size() != 1) {
             throw new ClientError.Conflict("a satellite synchronizes one smart account, and this one holds "
                     + accounts.size());
@@ -38,9 +38,9 @@ final class RequestBuilder {
         return accounts.get(0);
     }
 
-    SyncRequest build(Handle h, SyncState state, Instant now) {
-        SmartAccount account = satelliteAccount(h);
-        SyncDao dao = Store.dao(h, SyncDao.class);
+    SyncRequest build(Tx tx, SyncState state, Instant now) {
+        SmartAccount account = satelliteAccount(tx);
+        SyncDao dao = tx.sync();
         Map<Long, List<SyncRequest.LicenseUsage>> usageByInstance = new HashMap<>();
         for (UsageLine line : dao.usage(account.id())) {
             usageByInstance.computeIfAbsent(line.instanceId(), k -> new ArrayList<>())
@@ -55,9 +55,9 @@ final class RequestBuilder {
         }
         Map<Long, List<SyncRequest.Reservation>> reservations = reservations(dao.reservations(account.id()));
         List<SyncRequest.VirtualAccountReport> reports = new ArrayList<>();
-        for (VirtualAccount va : Store.dao(h, AccountDao.class).virtualAccounts(account.id(), Integer.MAX_VALUE, 0)) {
+        for (VirtualAccount va : tx.accounts().virtualAccounts(account.id(), Integer.MAX_VALUE, 0)) {
             List<SyncRequest.Usage> pools = new ArrayList<>();
-            usage.of(h, va.id(), now).forEach((tag, u) -> pools.add(new SyncRequest.Usage(tag, u[0], u[1])));
+            usage.of(tx, va.id(), now).forEach((tag, u) -> pools.add(new SyncRequest.Usage(tag, u[0], u[1])));
             reports.add(new SyncRequest.VirtualAccountReport(va.name(), va.description(),
                     instances.getOrDefault(va.id(), List.of()), pools, reservations.getOrDefault(va.id(), List.of())));
         }

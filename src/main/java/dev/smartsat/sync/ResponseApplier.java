@@ -11,13 +11,13 @@ import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;
+import dev.smartsat.store.Tx;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Applies an accepted sync response, inside the one store write that accepted it, so a failure anywhere
@@ -39,9 +39,9 @@ final class ResponseApplier {
     private ResponseApplier() {}
 
     /** {@code probe} runs between the pools and the rest: the test hook that proves a failure there undoes all. */
-    static Outcome apply(Handle h, SmartAccount account, SyncState state, SyncResponse response, String digest,
-                         Instant now, Consumer<Handle> probe) {
-        AccountDao accounts = Store.dao(h, AccountDao.class);
+    static Outcome apply(Tx tx, SmartAccount account, SyncState state, SyncResponse response, String digest,
+                         Instant now, Consumer<Tx> probe) {
+        AccountDao accounts = tx.accounts();
         int created = 0;
         int pools = 0;
         for (SyncResponse.VirtualAccountPools upstream : response.virtualAccounts()) {
@@ -51,18 +51,18 @@ final class ResponseApplier {
                 long id = accounts.insertVirtualAccount(account.id(), name, AccountDao.key(name), upstream.description(),
                         false, now);
                 va = new VirtualAccount(id, account.id(), name, upstream.description(), false);
-                Events.record(h, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null,
+                Events.record(tx, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null,
                         "Virtual account '" + name + "' created by synchronization with the upstream");
                 created++;
             }
-            replacePools(h, va, upstream.licenses());
+            replacePools(tx, va, upstream.licenses());
             pools += upstream.licenses().size();
         }
-        probe.accept(h);
-        SyncDao dao = Store.dao(h, SyncDao.class);
+        probe.accept(tx);
+        SyncDao dao = tx.sync();
         int replayed = 0;
         for (SyncDao.TransferLine t : dao.transfersAfter(response.transfersApplied(), account.id())) {
-            TransferReplay.replay(h, t.fromVaId(), t.toVaId(), t.entitlementTag(), t.quantity());
+            TransferReplay.replay(tx, t.fromVaId(), t.toVaId(), t.entitlementTag(), t.quantity());
             replayed++;
         }
         dao.applied(response.sequence(), digest, Math.max(state.transfersAcknowledged(), response.transfersApplied()),
@@ -71,8 +71,8 @@ final class ResponseApplier {
     }
 
     /** The virtual account's pools become exactly {@code upstream}: updated, added, and removed. */
-    private static void replacePools(Handle h, VirtualAccount va, List<SyncResponse.Pool> upstream) {
-        LicensePoolDao dao = Store.dao(h, LicensePoolDao.class);
+    private static void replacePools(Tx tx, VirtualAccount va, List<SyncResponse.Pool> upstream) {
+        LicensePoolDao dao = tx.pools();
         Map<String, LicensePool> existing = new HashMap<>();
         for (LicensePool pool : dao.byVirtualAccount(va.id())) {
             existing.put(pool.entitlementTag(), pool);

@@ -6,6 +6,7 @@ import dev.smartsat.core.ClientError;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import dev.smartsat.store.UpstreamDao;
 import dev.smartsat.store.UpstreamDao.InstanceCount;
 import dev.smartsat.store.UpstreamDao.ReportedInstance;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /** What satellites reported to the upstream (instances and usage per virtual account), kept and shown. */
 public final class SatelliteReports {
@@ -44,8 +44,8 @@ public final class SatelliteReports {
     public record Page<T>(long totalRecords, List<T> items) {}
 
     public Page<SatelliteView> satellites(int limit, int offset) {
-        return store.read(h -> {
-            UpstreamDao dao = Store.dao(h, UpstreamDao.class);
+        return store.read(tx -> {
+            UpstreamDao dao = tx.upstream();
             List<SatelliteView> views = new ArrayList<>();
             for (SatelliteRow s : dao.satellites(limit, offset)) {
                 views.add(view(dao, s));
@@ -55,13 +55,13 @@ public final class SatelliteReports {
     }
 
     public Page<InstanceView> instances(String satelliteId, String virtualAccount, int limit, int offset) {
-        return store.read(h -> {
-            UpstreamDao dao = Store.dao(h, UpstreamDao.class);
+        return store.read(tx -> {
+            UpstreamDao dao = tx.upstream();
             SatelliteRow s = dao.satellite(satelliteId).orElseThrow(() ->
                     new ClientError.NotFound("no satellite " + satelliteId + " has synchronized with this upstream"));
             Long va = null;
             if (virtualAccount != null && !virtualAccount.isBlank()) {
-                va = Store.dao(h, AccountDao.class).virtualAccount(s.accountId(), virtualAccount)
+                va = tx.accounts().virtualAccount(s.accountId(), virtualAccount)
                         .map(VirtualAccount::id).orElseThrow(() -> new ClientError.NotFound("no virtual account named '"
                                 + virtualAccount + "' in smart account '" + s.accountName() + "'"));
             }
@@ -88,8 +88,8 @@ public final class SatelliteReports {
     }
 
     /** Replaces what the satellite reported with the request's report; returns how many instances it holds. */
-    static int replace(Handle h, long satelliteRow, SyncRequest request, Map<String, VirtualAccount> vas) {
-        UpstreamDao dao = Store.dao(h, UpstreamDao.class);
+    static int replace(Tx tx, long satelliteRow, SyncRequest request, Map<String, VirtualAccount> vas) {
+        UpstreamDao dao = tx.upstream();
         dao.deleteInstances(satelliteRow);
         dao.deleteUsage(satelliteRow);
         List<ReportedInstance> instances = new ArrayList<>();

@@ -11,13 +11,13 @@ import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;
+import dev.smartsat.store.Tx;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,7 @@ public final class SatelliteSync {
     private final Pki pki;
     private final RequestBuilder builder;
     private final String trust;
-    private volatile Consumer<Handle> applyProbe = h -> { };
+    private volatile Consumer<Tx> applyProbe = tx -> { };
 
     private SatelliteSync(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
         this.store = store;
@@ -73,8 +73,8 @@ public final class SatelliteSync {
      * {@code upstream.trust} setting: the PEM file of the upstream's root CA.
      */
     public static SatelliteSync open(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
-        store.write(h -> {
-            SyncDao dao = Store.dao(h, SyncDao.class);
+        store.write(tx -> {
+            SyncDao dao = tx.sync();
             if (dao.state().isEmpty()) {
                 dao.create(UUID.randomUUID().toString());
             }
@@ -87,18 +87,18 @@ public final class SatelliteSync {
         return store.read(SatelliteSync::state);
     }
 
-    private static SyncState state(Handle h) {
-        return Store.dao(h, SyncDao.class).state()
+    private static SyncState state(Tx tx) {
+        return tx.sync().state()
                 .orElseThrow(() -> new IllegalStateException("the sync state row is missing"));
     }
 
     /** A new sync request: the sequence rises first, so every request made carries a sequence of its own. */
     public RequestFile newRequest() {
-        SyncState issued = store.write(h -> {
-            Store.dao(h, SyncDao.class).issue();
-            return state(h);
+        SyncState issued = store.write(tx -> {
+            tx.sync().issue();
+            return state(tx);
         });
-        SyncRequest request = store.read(h -> builder.build(h, issued, clock.instant()));
+        SyncRequest request = store.read(tx -> builder.build(tx, issued, clock.instant()));
         log.info("sync request {} made for satellite {}", issued.lastSequenceIssued(), issued.satelliteId());
         return new RequestFile(issued.satelliteId(), issued.lastSequenceIssued(), SignedDocument.seal(request, pki));
     }
@@ -114,7 +114,7 @@ public final class SatelliteSync {
             SyncResponse response = SyncJson.read(document.payload(), SyncResponse.class, "the sync response");
             PayloadChecks.check(response);
             String digest = document.payloadDigest();
-            return store.write(h -> apply(h, response, digest, via));
+            return store.write(tx -> apply(tx, response, digest, via));
         } catch (RuntimeException e) {
             String reason = e instanceof ClientError ? e.getMessage() : "internal error: " + e;
             recordFailure(via, "the sync response was rejected: " + reason);
@@ -122,9 +122,9 @@ public final class SatelliteSync {
         }
     }
 
-    private Imported apply(Handle h, SyncResponse response, String digest, Via via) {
-        SyncState state = state(h);
-        SmartAccount account = RequestBuilder.satelliteAccount(h);
+    private Imported apply(Tx tx, SyncResponse response, String digest, Via via) {
+        SyncState state = state(tx);
+        SmartAccount account = RequestBuilder.satelliteAccount(tx);
         if (!state.satelliteId().equals(response.satelliteId())) {
             throw new ClientError.Unprocessable("satelliteId", "this sync response is for satellite "
                     + response.satelliteId() + ", not for this one (" + state.satelliteId() + ")");
@@ -148,8 +148,8 @@ public final class SatelliteSync {
                     + ", which this satellite never issued (its last request is " + state.lastSequenceIssued() + ")");
         }
         Instant now = clock.instant();
-        ResponseApplier.Outcome outcome = ResponseApplier.apply(h, account, state, response, digest, now, applyProbe);
-        event(h, now, account, EventType.SYNC_COMPLETED, "Synchronized with the upstream " + via.words
+        ResponseApplier.Outcome outcome = ResponseApplier.apply(tx, account, state, response, digest, now, applyProbe);
+        event(tx, now, account, EventType.SYNC_COMPLETED, "Synchronized with the upstream " + via.words
                 + ": response " + sequence + " applied; " + outcome.describe());
         log.info("sync response {} applied ({}): {}", sequence, via.words, outcome.describe());
         return new Imported(true, sequence);
@@ -160,12 +160,12 @@ public final class SatelliteSync {
         String trimmed = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 1) + "…" : reason;
         log.warn("sync {} failed: {}", via.words, trimmed);
         try {
-            store.write(h -> {
+            store.write(tx -> {
                 Instant now = clock.instant();
-                Store.dao(h, SyncDao.class).failed(now, trimmed);
-                SmartAccount account = Store.dao(h, AccountDao.class).accounts().stream()
+                tx.sync().failed(now, trimmed);
+                SmartAccount account = tx.accounts().accounts().stream()
                         .findFirst().orElse(null);
-                event(h, now, account, EventType.SYNC_FAILED, "Synchronization " + via.words + " failed: " + trimmed);
+                event(tx, now, account, EventType.SYNC_FAILED, "Synchronization " + via.words + " failed: " + trimmed);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -173,8 +173,8 @@ public final class SatelliteSync {
         }
     }
 
-    private static void event(Handle h, Instant now, SmartAccount account, EventType type, String message) {
-        Store.dao(h, EventDao.class).insert(now, type.name(), account == null ? null : account.id(), null, null,
+    private static void event(Tx tx, Instant now, SmartAccount account, EventType type, String message) {
+        tx.events().insert(now, type.name(), account == null ? null : account.id(), null, null,
                 message);
     }
 
@@ -195,7 +195,7 @@ public final class SatelliteSync {
      * Test hook: runs inside the store write in the middle of applying a response, after the pools were
      * replaced and before the local transfers and the sync state; null removes it.
      */
-    void probeDuringApply(Consumer<Handle> probe) {
-        this.applyProbe = probe == null ? h -> { } : probe;
+    void probeDuringApply(Consumer<Tx> probe) {
+        this.applyProbe = probe == null ? tx -> { } : probe;
     }
 }

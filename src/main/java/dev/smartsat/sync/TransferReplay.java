@@ -4,8 +4,8 @@ import dev.smartsat.core.LicensePool;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Replays a satellite's local license transfer on pools that did not see it happen: the upstream's, and
@@ -16,11 +16,11 @@ final class TransferReplay {
     private TransferReplay() {}
 
     /** Moves up to {@code quantity} of {@code tag}; returns how much moved. */
-    static long replay(Handle h, long fromVirtualAccountId, long toVirtualAccountId, String tag, long quantity) {
-        Optional<LicensePool> source = Store.dao(h, LicensePoolDao.class).pool(fromVirtualAccountId, tag);
+    static long replay(Tx tx, long fromVirtualAccountId, long toVirtualAccountId, String tag, long quantity) {
+        Optional<LicensePool> source = tx.pools().pool(fromVirtualAccountId, tag);
         long moved = source.map(p -> Math.min(quantity, p.quantity())).orElse(0L);
         if (moved > 0 && fromVirtualAccountId != toVirtualAccountId) {
-            Licenses.move(h, source.get(), toVirtualAccountId, moved);
+            Licenses.move(tx, source.get(), toVirtualAccountId, moved);
             return moved;
         }
         return 0;

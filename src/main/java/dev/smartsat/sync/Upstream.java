@@ -13,6 +13,7 @@ import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
+import dev.smartsat.store.Tx;
 import dev.smartsat.store.UpstreamDao;
 import dev.smartsat.store.UpstreamDao.SatelliteRow;
 import java.time.Clock;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +59,7 @@ public final class Upstream {
         PayloadChecks.check(request);
         String certificatePem = PemFiles.toPem(document.signer());
         String fingerprint = document.signerFingerprint();
-        Answered answered = store.write(h -> process(h, request, certificatePem, fingerprint));
+        Answered answered = store.write(tx -> process(tx, request, certificatePem, fingerprint));
         // Signed outside the write: the writer thread serves every other change meanwhile.
         Processed processed = new Processed(SignedDocument.seal(answered.response(), pki), request.satelliteId(),
                 request.sequence(), answered.instances(), answered.transfers());
@@ -71,10 +71,10 @@ public final class Upstream {
     /** What the write produced: the response to sign, and what the request brought. */
     private record Answered(SyncResponse response, int instances, int transfers) {}
 
-    private Answered process(Handle h, SyncRequest request, String certificatePem, String fingerprint) {
+    private Answered process(Tx tx, SyncRequest request, String certificatePem, String fingerprint) {
         Instant now = clock.instant();
-        AccountDao accounts = Store.dao(h, AccountDao.class);
-        UpstreamDao dao = Store.dao(h, UpstreamDao.class);
+        AccountDao accounts = tx.accounts();
+        UpstreamDao dao = tx.upstream();
         SmartAccount account = accounts.account(request.smartAccount()).orElseThrow(() ->
                 new ClientError.Unprocessable("smartAccount", "the upstream holds no smart account named '"
                         + request.smartAccount() + "'"));
@@ -91,31 +91,31 @@ public final class Upstream {
             throw new ClientError.Conflict("smartAccount", "satellite " + request.satelliteId()
                     + " synchronizes smart account '" + satellite.accountName() + "', not '" + account.name() + "'");
         }
-        Map<String, VirtualAccount> vas = virtualAccounts(h, account, request, now);
-        List<SyncRequest.Transfer> newTransfers = applyTransfers(h, request, satellite, vas, now);
+        Map<String, VirtualAccount> vas = virtualAccounts(tx, account, request, now);
+        List<SyncRequest.Transfer> newTransfers = applyTransfers(tx, request, satellite, vas, now);
         long transfersApplied = newTransfers.isEmpty() ? satellite.transfersApplied()
                 : newTransfers.get(newTransfers.size() - 1).id();
         boolean newest = request.sequence() >= satellite.lastSequence();
         int instances = 0;
         if (newest) {
-            instances = SatelliteReports.replace(h, satellite.id(), request, vas);
+            instances = SatelliteReports.replace(tx, satellite.id(), request, vas);
         }
         dao.updateSatellite(now, Math.max(request.sequence(), satellite.lastSequence()), transfersApplied,
                 satellite.id());
-        Store.dao(h, EventDao.class).insert(now, EventType.SYNC_COMPLETED.name(), account.id(), null, null,
+        tx.events().insert(now, EventType.SYNC_COMPLETED.name(), account.id(), null, null,
                 "Synchronized satellite " + request.satelliteId() + ": request " + request.sequence() + " answered"
                         + (newest ? ", " + instances + " instances reported" : " (older than one already processed:"
                         + " its report was not kept)"));
-        return new Answered(response(h, account, request, transfersApplied, now), instances, newTransfers.size());
+        return new Answered(response(tx, account, request, transfersApplied, now), instances, newTransfers.size());
     }
 
     /**
      * The account's virtual accounts by name key, after creating those the request names (as a virtual
      * account of its own or in a transfer) and the upstream lacks.
      */
-    private static Map<String, VirtualAccount> virtualAccounts(Handle h, SmartAccount account, SyncRequest request,
+    private static Map<String, VirtualAccount> virtualAccounts(Tx tx, SmartAccount account, SyncRequest request,
                                                                Instant now) {
-        AccountDao accounts = Store.dao(h, AccountDao.class);
+        AccountDao accounts = tx.accounts();
         Map<String, VirtualAccount> byKey = new HashMap<>();
         for (VirtualAccount va : accounts.virtualAccounts(account.id(), Integer.MAX_VALUE, 0)) {
             byKey.put(AccountDao.key(va.name()), va);
@@ -131,7 +131,7 @@ public final class Upstream {
                 String description = given == null || given.length() > Accounts.MAX_DESCRIPTION ? null : given;
                 long id = accounts.insertVirtualAccount(account.id(), name, AccountDao.key(name), description, false, now);
                 VirtualAccount va = new VirtualAccount(id, account.id(), name, description, false);
-                Events.record(h, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null, "Virtual account '" + name
+                Events.record(tx, now, EventType.VIRTUAL_ACCOUNT_CREATED, va, null, "Virtual account '" + name
                         + "' created by satellite " + request.satelliteId());
                 byKey.put(AccountDao.key(name), va);
             }
@@ -144,7 +144,7 @@ public final class Upstream {
      * returns them. Ids at or below the satellite's mark were applied before:
      * a request processed twice, or resent after a lost response, moves nothing again.
      */
-    private static List<SyncRequest.Transfer> applyTransfers(Handle h, SyncRequest request,
+    private static List<SyncRequest.Transfer> applyTransfers(Tx tx, SyncRequest request,
                                                              SatelliteRow satellite, Map<String, VirtualAccount> vas,
                                                              Instant now) {
         List<SyncRequest.Transfer> applied = new ArrayList<>();
@@ -156,22 +156,22 @@ public final class Upstream {
             }
             VirtualAccount from = vas.get(AccountDao.key(Accounts.validName(t.fromVirtualAccount())));
             VirtualAccount to = vas.get(AccountDao.key(Accounts.validName(t.toVirtualAccount())));
-            long moved = TransferReplay.replay(h, from.id(), to.id(), t.entitlementTag(), t.quantity());
+            long moved = TransferReplay.replay(tx, from.id(), to.id(), t.entitlementTag(), t.quantity());
             String message = "Satellite " + request.satelliteId() + " transferred " + t.quantity() + " of "
                     + t.entitlementTag() + " from '" + from.name() + "' to '" + to.name() + "'"
                     + (moved == t.quantity() ? "" : "; " + moved + " could move here");
-            Events.record(h, now, EventType.LICENSES_TRANSFERRED, from, null, message);
-            Events.record(h, now, EventType.LICENSES_TRANSFERRED, to, null, message);
+            Events.record(tx, now, EventType.LICENSES_TRANSFERRED, from, null, message);
+            Events.record(tx, now, EventType.LICENSES_TRANSFERRED, to, null, message);
             applied.add(t);
         }
         return applied;
     }
 
-    private static SyncResponse response(Handle h, SmartAccount account, SyncRequest request, long transfersApplied,
+    private static SyncResponse response(Tx tx, SmartAccount account, SyncRequest request, long transfersApplied,
                                          Instant now) {
-        LicensePoolDao pools = Store.dao(h, LicensePoolDao.class);
+        LicensePoolDao pools = tx.pools();
         List<SyncResponse.VirtualAccountPools> vas = new ArrayList<>();
-        for (VirtualAccount va : Store.dao(h, AccountDao.class).virtualAccounts(account.id(), Integer.MAX_VALUE, 0)) {
+        for (VirtualAccount va : tx.accounts().virtualAccounts(account.id(), Integer.MAX_VALUE, 0)) {
             List<SyncResponse.Pool> licenses = new ArrayList<>();
             for (LicensePool pool : pools.byVirtualAccount(va.id())) {
                 licenses.add(new SyncResponse.Pool(pool.entitlementTag(), pool.displayName(), pool.quantity(),

@@ -32,9 +32,9 @@ public final class CrlPublisher {
 
     public synchronized String pem() {
         Instant now = clock.instant();
-        long count = store.read(h -> Store.dao(h, RevocationDao.class).count());
+        long count = store.read(tx -> tx.revocations().count());
         if (pem == null || count != revocations || now.isBefore(issuedAt) || !now.isBefore(issuedAt.plus(REFRESH))) {
-            var revoked = store.read(h -> Store.dao(h, RevocationDao.class).all()).stream()
+            var revoked = store.read(tx -> tx.revocations().all()).stream()
                     .map(r -> new RevokedCertificate(new BigInteger(r.serial(), 16), r.revokedAt())).toList();
             pem = pki.crlPem(revoked, now, now.plus(VALIDITY));
             revocations = revoked.size();

@@ -19,18 +19,18 @@ class CachedStatementsTest {
     @Test
     void everyReaderSeesEveryCommittedWrite() {
         try (Store store = Store.open("jdbc:sqlite:" + dir.resolve("t.db"), 5000)) {
-            store.write(h -> h.execute("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BIGINT NOT NULL)"));
-            store.write(h -> h.execute("INSERT INTO kv (k, v) VALUES ('a', 0), ('b', 0)"));
+            store.write(tx -> TestSql.of(tx).execute("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BIGINT NOT NULL)"));
+            store.write(tx -> TestSql.of(tx).execute("INSERT INTO kv (k, v) VALUES ('a', 0), ('b', 0)"));
             for (long i = 1; i <= 40; i++) {
                 long value = i;
-                store.write(h -> h.createUpdate("UPDATE kv SET v = :v WHERE k = 'a'").bind("v", value).execute());
+                store.write(tx -> TestSql.of(tx).createUpdate("UPDATE kv SET v = :v WHERE k = 'a'").bind("v", value).execute());
                 // More reads than reader connections, each with the same (cached) statements.
                 for (int r = 0; r < 9; r++) {
-                    long seen = store.read(h -> h.createQuery("SELECT v FROM kv WHERE k = ?").bind(0, "a")
+                    long seen = store.read(tx -> TestSql.of(tx).createQuery("SELECT v FROM kv WHERE k = ?").bind(0, "a")
                             .mapTo(Long.class).one());
                     assertEquals(value, seen, "read " + r + " after write " + i);
                     // A query whose rows are not all read must not hold the snapshot either.
-                    store.read(h -> h.createQuery("SELECT v FROM kv ORDER BY k").mapTo(Long.class).findFirst());
+                    store.read(tx -> TestSql.of(tx).createQuery("SELECT v FROM kv ORDER BY k").mapTo(Long.class).findFirst());
                 }
             }
         }
@@ -39,22 +39,22 @@ class CachedStatementsTest {
     @Test
     void theSameStatementNestedInsideItselfAndAfterARefusedWrite() {
         try (Store store = Store.open("jdbc:sqlite:" + dir.resolve("n.db"), 5000)) {
-            store.write(h -> h.execute("CREATE TABLE IF NOT EXISTS n (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
-            store.write(h -> h.execute("INSERT INTO n (id, v) VALUES (1, 'x'), (2, 'y')"));
+            store.write(tx -> TestSql.of(tx).execute("CREATE TABLE IF NOT EXISTS n (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
+            store.write(tx -> TestSql.of(tx).execute("INSERT INTO n (id, v) VALUES (1, 'x'), (2, 'y')"));
             String sql = "SELECT v FROM n WHERE id = ?";
-            List<String> nested = store.read(h -> h.createQuery("SELECT id FROM n ORDER BY id").mapTo(Long.class)
-                    .list().stream().map(id -> h.createQuery(sql).bind(0, id).mapTo(String.class).one()
-                            + h.createQuery(sql).bind(0, 3 - id).mapTo(String.class).one()).toList());
+            List<String> nested = store.read(tx -> TestSql.of(tx).createQuery("SELECT id FROM n ORDER BY id").mapTo(Long.class)
+                    .list().stream().map(id -> TestSql.of(tx).createQuery(sql).bind(0, id).mapTo(String.class).one()
+                            + TestSql.of(tx).createQuery(sql).bind(0, 3 - id).mapTo(String.class).one()).toList());
             assertEquals(List.of("xy", "yx"), nested);
             try {
-                store.write(h -> {
-                    h.createUpdate("UPDATE n SET v = 'changed' WHERE id = 1").execute();
+                store.write(tx -> {
+                    TestSql.of(tx).createUpdate("UPDATE n SET v = 'changed' WHERE id = 1").execute();
                     throw new IllegalStateException("refused");
                 });
             } catch (IllegalStateException expected) {
                 // the write is undone
             }
-            assertEquals("x", store.read(h -> h.createQuery(sql).bind(0, 1).mapTo(String.class).one()));
+            assertEquals("x", store.read(tx -> TestSql.of(tx).createQuery(sql).bind(0, 1).mapTo(String.class).one()));
         }
     }
 }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.store.TestSql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,7 +41,7 @@ class ApplyAtomicityTest {
             SatelliteSync sync = pair.satellite.server().sync().satellite();
             AtomicLong arrivedInside = new AtomicLong(-1);
             sync.probeDuringApply(h -> {
-                arrivedInside.set(h.createQuery("SELECT COUNT(*) FROM license_pool p JOIN virtual_account va"
+                arrivedInside.set(TestSql.of(h).createQuery("SELECT COUNT(*) FROM license_pool p JOIN virtual_account va"
                         + " ON va.id = p.virtual_account_id WHERE va.name = 'Arrives'").mapTo(Long.class).one());
                 throw new IllegalStateException("injected failure in the middle of applying");
             });

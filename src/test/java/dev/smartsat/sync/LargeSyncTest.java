@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.store.TestSql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,13 +88,13 @@ class LargeSyncTest {
         long registered = now.toEpochMilli();
         long expires = now.plus(Duration.ofDays(365)).toEpochMilli();
         long authExpires = now.plus(Duration.ofDays(90)).toEpochMilli();
-        sat.server().store().write(h -> {
-            long va = h.createQuery("SELECT id FROM virtual_account WHERE name = 'Default'").mapTo(Long.class).one();
-            PreparedBatch instances = h.prepareBatch("INSERT INTO product_instance (id, piid, virtual_account_id, udi_pid,"
+        sat.server().store().write(tx -> {
+            long va = TestSql.of(tx).createQuery("SELECT id FROM virtual_account WHERE name = 'Default'").mapTo(Long.class).one();
+            PreparedBatch instances = TestSql.of(tx).prepareBatch("INSERT INTO product_instance (id, piid, virtual_account_id, udi_pid,"
                     + " udi_serial, hostname, export_controlled, registered_at, last_contact_at, cert_serial,"
                     + " cert_public_key, cert_issued_at, registration_expires_at, last_auth_at, authorization_expires_at,"
                     + " authorization_status) VALUES (?, ?, ?, 'C9300-24UX', ?, ?, 0, ?, ?, ?, 'key', ?, ?, ?, ?, 'AUTHORIZED')");
-            PreparedBatch usage = h.prepareBatch("INSERT INTO instance_usage (instance_id, virtual_account_id,"
+            PreparedBatch usage = TestSql.of(tx).prepareBatch("INSERT INTO instance_usage (instance_id, virtual_account_id,"
                     + " entitlement_tag, count, first_authorized_at, live_until, status, queue_position)"
                     + " VALUES (?, ?, ?, 1, ?, ?, 'AUTHORIZED', ?)");
             for (int i = 0; i < count; i++) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.store.TestSql;
 import dev.smartsat.transport.Envelope;
 import dev.smartsat.transport.TestDevice;
 import java.nio.charset.StandardCharsets;
@@ -86,13 +87,13 @@ class SyncRequestFileTest {
     static String insertReservation(TestSatellite sat) {
         String piid = "0e6f0c49-7f4b-4b8a-9d55-5a0e2b7c1d01";
         long now = sat.server().clock().millis();
-        sat.server().store().write(h -> {
-            long va = h.createQuery("SELECT id FROM virtual_account WHERE name = 'Default'").mapTo(Long.class).one();
-            h.execute("INSERT INTO product_instance (id, piid, virtual_account_id, udi_pid, udi_serial, export_controlled,"
+        sat.server().store().write(tx -> {
+            long va = TestSql.of(tx).createQuery("SELECT id FROM virtual_account WHERE name = 'Default'").mapTo(Long.class).one();
+            TestSql.of(tx).execute("INSERT INTO product_instance (id, piid, virtual_account_id, udi_pid, udi_serial, export_controlled,"
                     + " registered_at, last_contact_at, cert_serial, cert_public_key, cert_issued_at,"
                     + " registration_expires_at, reservation_status) VALUES (900001, ?, ?, 'C9300-48P', 'RESV0001', 0,"
                     + " ?, ?, '', '', ?, 253402214400000, 'RESERVED')", piid, va, now, now, now);
-            h.execute("INSERT INTO reservation_entitlement (instance_id, virtual_account_id, entitlement_tag, count)"
+            TestSql.of(tx).execute("INSERT INTO reservation_entitlement (instance_id, virtual_account_id, entitlement_tag, count)"
                     + " VALUES (900001, ?, ?, 3)", va, NETWORK_ADVANTAGE);
             return null;
         });

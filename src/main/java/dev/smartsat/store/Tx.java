@@ -1,0 +1,125 @@
+package dev.smartsat.store;
+
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One transaction's view of the store: a DAO per aggregate, so the domain names its DAOs and never a Jdbi
+ * type ({@code store.write(tx -> tx.instances().insert(…))}). There is one per connection, reused by every
+ * transaction on it; attaching a DAO copies Jdbi's configuration, so each is attached once, on first use. A
+ * connection is used by one thread at a time (the writer's by the writer thread, a reader's while it is
+ * borrowed), so the fields need no lock.
+ */
+public final class Tx {
+    private final Handle handle;
+    private AccountDao accounts;
+    private ClientDao clients;
+    private EventDao events;
+    private InstanceDao instances;
+    private LicensePoolDao pools;
+    private NonceDao nonces;
+    private ReservationDao reservations;
+    private RevocationDao revocations;
+    private SyncDao sync;
+    private TokenDao tokens;
+    private UpstreamDao upstream;
+    private UsageDao usage;
+
+    Tx(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** The connection itself, for the store's own code and its tests; the domain uses the DAOs. */
+    Handle handle() {
+        return handle;
+    }
+
+    /** Work done in one transaction. */
+    @FunctionalInterface
+    public interface Work<T, X extends Exception> {
+        T run(Tx tx) throws X;
+    }
+
+    public AccountDao accounts() {
+        if (accounts == null) {
+            accounts = handle.attach(AccountDao.class);
+        }
+        return accounts;
+    }
+
+    public ClientDao clients() {
+        if (clients == null) {
+            clients = handle.attach(ClientDao.class);
+        }
+        return clients;
+    }
+
+    public EventDao events() {
+        if (events == null) {
+            events = handle.attach(EventDao.class);
+        }
+        return events;
+    }
+
+    public InstanceDao instances() {
+        if (instances == null) {
+            instances = handle.attach(InstanceDao.class);
+        }
+        return instances;
+    }
+
+    public LicensePoolDao pools() {
+        if (pools == null) {
+            pools = handle.attach(LicensePoolDao.class);
+        }
+        return pools;
+    }
+
+    public NonceDao nonces() {
+        if (nonces == null) {
+            nonces = handle.attach(NonceDao.class);
+        }
+        return nonces;
+    }
+
+    public ReservationDao reservations() {
+        if (reservations == null) {
+            reservations = handle.attach(ReservationDao.class);
+        }
+        return reservations;
+    }
+
+    public RevocationDao revocations() {
+        if (revocations == null) {
+            revocations = handle.attach(RevocationDao.class);
+        }
+        return revocations;
+    }
+
+    public SyncDao sync() {
+        if (sync == null) {
+            sync = handle.attach(SyncDao.class);
+        }
+        return sync;
+    }
+
+    public TokenDao tokens() {
+        if (tokens == null) {
+            tokens = handle.attach(TokenDao.class);
+        }
+        return tokens;
+    }
+
+    public UpstreamDao upstream() {
+        if (upstream == null) {
+            upstream = handle.attach(UpstreamDao.class);
+        }
+        return upstream;
+    }
+
+    public UsageDao usage() {
+        if (usage == null) {
+            usage = handle.attach(UsageDao.class);
+        }
+        return usage;
+    }
+}
