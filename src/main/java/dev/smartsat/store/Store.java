@@ -1,6 +1,5 @@
 package dev.smartsat.store;
 
-import java.io.IOException;
 import dev.smartsat.config.OwnerOnly;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,11 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.slf4j.Logger;
