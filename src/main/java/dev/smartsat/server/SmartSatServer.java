@@ -162,6 +162,8 @@ public final class SmartSatServer implements AutoCloseable {
         long maxBody = settings.server().maxBodyBytes();
         Javalin javalin = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            // A known path with another method is a 405 naming the method (SPEC §4), not a 404.
+            config.http.prefer405over404 = true;
             config.useVirtualThreads = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = maxBody;

@@ -27,6 +27,16 @@ class HardeningTest {
     Path dir;
 
     @Test
+    void aKnownPathWithAnotherMethodIs405() {
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
+            TestSatellite.Response get = sat.get("/SmartTransport", null);
+            assertEquals(405, get.status(), get.toString());
+            assertEquals("GET is not allowed on /SmartTransport", get.json().get("message").asText());
+            assertEquals(404, sat.get("/no/such/path", null).status());
+        }
+    }
+
+    @Test
     void requestsJettyRefusesItselfAnswerTheJsonError() throws Exception {
         try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
             RawHttps raw = new RawHttps(sat);
