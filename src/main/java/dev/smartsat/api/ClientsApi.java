@@ -11,12 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The OAuth client-credentials token endpoint and the admin's client management. */
 final class ClientsApi {
     private static final String[] FIELDS = {"grant_type", "client_id", "client_secret"};
-    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final Clients clients;
     private final long maxBody;
@@ -76,9 +74,7 @@ final class ClientsApi {
             throw Bodies.tooLarge(maxBody);
         }
         // Javalin's form parsing drops a name or value it cannot percent-decode; SPEC §4 wants a 400, never ignored.
-        if (BAD_ESCAPE.matcher(ctx.body()).find()) {
-            throw new ClientError.BadRequest("the form body is not valid URL encoding");
-        }
+        StrictUri.checkPairs(ctx.body(), "form field");
         Map<String, List<String>> params = ctx.formParamMap();
         for (String key : FIELDS) {
             List<String> values = params.get(key);

@@ -8,7 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checks that every path segment and query value of a request decodes (SPEC §4): a malformed
+ * Checks that every path segment and query value of a request, and every field of a form body, decodes (SPEC §4): a malformed
  * percent-escape ({@code %u0041}, {@code %zz}, a lone {@code %}) or bytes that are not UTF-8 are a 400
  * naming the part, never a value silently dropped or a decoder's exception further down.
  */
@@ -24,19 +24,27 @@ final class StrictUri {
                 }
             }
         }
-        if (rawQuery == null || rawQuery.isEmpty()) {
+        checkPairs(rawQuery, "query parameter");
+    }
+
+    /**
+     * Checks {@code name=value&…} text (a query, or a form body) the same way: every name and value decodes,
+     * else a 400 naming the {@code what} ("query parameter", "form field") and the part that does not.
+     */
+    static void checkPairs(String encoded, String what) {
+        if (encoded == null || encoded.isEmpty()) {
             return;
         }
-        for (String pair : rawQuery.split("&", -1)) {
+        for (String pair : encoded.split("&", -1)) {
             int eq = pair.indexOf('=');
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
             String name = decode(rawName, true);
             if (name == null) {
-                throw new ClientError.BadRequest("the query parameter name '" + printable(rawName) + "' cannot be"
+                throw new ClientError.BadRequest("the " + what + " name '" + printable(rawName) + "' cannot be"
                         + " decoded; write each escape as % and two hex digits of UTF-8 (a literal % is %25)");
             }
             if (eq >= 0 && decode(pair.substring(eq + 1), true) == null) {
-                throw new ClientError.BadRequest(name, "the query parameter " + name + " cannot be decoded: '"
+                throw new ClientError.BadRequest(name, "the " + what + " " + name + " cannot be decoded: '"
                         + printable(pair.substring(eq + 1)) + "'; write each escape as % and two hex digits of UTF-8"
                         + " (a literal % is %25)");
             }
