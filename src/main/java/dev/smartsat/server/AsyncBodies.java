@@ -164,12 +164,8 @@ final class AsyncBodies implements Filter {
             try {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 if (!response.isCommitted()) {
-                    byte[] body = JsonErrors.body(408, null);
-                    response.setStatus(408);
                     response.setHeader("Connection", "close");
-                    response.setContentType("application/json");
-                    response.setContentLength(body.length);
-                    response.getOutputStream().write(body);
+                    JsonErrors.write(response, 408, null);
                 }
             } catch (IOException | RuntimeException gone) {
                 // the connection is already closed; there is no one to answer

@@ -35,8 +35,14 @@ final class JsonErrors extends ErrorHandler {
     protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
                                               HttpServletResponse response, int code, String message) throws IOException {
         baseRequest.setHandled(true);
+        write(response, code, message);
+    }
+
+    /** Sends the JSON error of {@code status} on a response nothing has been written to yet. */
+    static void write(HttpServletResponse response, int status, String reason) throws IOException {
+        byte[] bytes = body(status, reason);
+        response.setStatus(status);
         response.setContentType("application/json");
-        byte[] bytes = body(code, message);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
