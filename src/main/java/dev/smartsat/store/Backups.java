@@ -62,9 +62,11 @@ public final class Backups {
             if (!"ok".equals(integrity)) {
                 throw new IllegalArgumentException(file + " is a damaged database: " + integrity);
             }
-            ValidateResult valid = Flyway.configure().dataSource(readOnly(file)).locations("classpath:db/migration")
-                    .ignoreMigrationPatterns("*:pending").load().validateWithResult();
-            var info = Flyway.configure().dataSource(readOnly(file)).locations("classpath:db/migration").load().info();
+            // An older backup's pending migrations are fine: the server applies them when it starts.
+            Flyway flyway = Flyway.configure().dataSource(readOnly(file)).locations("classpath:db/migration")
+                    .ignoreMigrationPatterns("*:pending").load();
+            var info = flyway.info();
+            ValidateResult valid = flyway.validateWithResult();
             if (info.current() == null) {
                 throw new IllegalArgumentException(file + " is not a SmartSat backup: it holds no SmartSat schema");
             }
