@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.Await;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +60,7 @@ class GroupCommitWriterTest {
                 return row;
             })));
         }
-        await(() -> writer.queued() == 5, "five writes queue behind the held one");
+        Await.until(() -> writer.queued() == 5, "five writes queue behind the held one");
         release.countDown();
         holder.get(10, TimeUnit.SECONDS);
 
@@ -96,7 +96,7 @@ class GroupCommitWriterTest {
             queued.add(CompletableFuture.supplyAsync(() -> writer.write(h -> h.execute("INSERT INTO t (id) VALUES (?)",
                     row))));
         }
-        await(() -> writer.queued() == 3, "three writes queue behind the held one");
+        Await.until(() -> writer.queued() == 3, "three writes queue behind the held one");
         CompletableFuture<Void> closing = CompletableFuture.runAsync(writer::close);
         release.countDown();
         closing.get(20, TimeUnit.SECONDS);
@@ -133,11 +133,4 @@ class GroupCommitWriterTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
-            Thread.sleep(5);
-        }
-    }
 }

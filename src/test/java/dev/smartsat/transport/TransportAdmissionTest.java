@@ -3,14 +3,13 @@ package dev.smartsat.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.Await;
 import dev.smartsat.TestSatellite;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
@@ -26,14 +25,6 @@ class TransportAdmissionTest {
     @TempDir
     Path dir;
 
-    /** Polls a server-side condition, with a 10 s bound. */
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void aRequestThatCannotGetATurnInTimeIsToldToTryAgain() throws Exception {
@@ -50,7 +41,7 @@ class TransportAdmissionTest {
             assertEquals(200, sat.post("/backend/api/v1/sim/faults", admin, "{\"transport\":{\"delayMs\":1500}}")
                     .status());
             CompletableFuture<TestDevice.Answer> holder = CompletableFuture.supplyAsync(first::hello);
-            awaitTrue(() -> sat.server().transport().busyTurns() == 1, "the HELLO has the only turn");
+            Await.until(() -> sat.server().transport().busyTurns() == 1, "the HELLO has the only turn");
             TestDevice.Answer refused = second.register(token);
             assertEquals(503, refused.http(), refused.toString());
             assertEquals("OK_TRY_AGAIN", refused.status(), refused.toString());
@@ -84,7 +75,7 @@ class TransportAdmissionTest {
                 out.write(("POST /SmartTransport HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 1000\r\n\r\n{\"payload\"").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                awaitTrue(() -> sat.server().bodiesBeingRead() == 1, "the server is reading the slow body");
+                Await.until(() -> sat.server().bodiesBeingRead() == 1, "the server is reading the slow body");
                 TestDevice.Answer registered = device.register(token);
                 assertEquals("OK", registered.status(), "the only turn is free: " + registered);
                 assertEquals("OK", device.hello().status());
