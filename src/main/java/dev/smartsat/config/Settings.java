@@ -18,6 +18,8 @@ public record Settings(
         Auth auth,
         Simulation simulation,
         Upstream upstream,
+        Sync sync,
+        Logging logging,
         String catalog,
         Seed seed,
         @JsonProperty("config_dir") String configDir) {
@@ -53,6 +55,12 @@ public record Settings(
 
     public record Upstream(String url, @JsonProperty("client_id") String clientId,
                            @JsonProperty("client_secret") String clientSecret, String interval, String trust) {}
+
+    /** Sync files (SPEC §8): bodies of {@code POST /sync/response-file} and {@code /satellite/sync} up to this size. */
+    public record Sync(@JsonProperty("max_bytes") long maxBytes) {}
+
+    /** SPEC §13: {@code format} text or json (one object per line); {@code level} trace, debug, info, warn or error. */
+    public record Logging(String format, String level) {}
 
     public record Seed(SeedAccount account, @JsonProperty("virtual_accounts") List<SeedVirtualAccount> virtualAccounts) {}
 

@@ -242,6 +242,16 @@ public final class SettingsLoader {
         if (s.auth().tokenTtlSeconds() < 1) {
             throw new ConfigException("auth.token_ttl_seconds must be positive");
         }
+        if (s.sync().maxBytes() < 1024) {
+            throw new ConfigException("sync.max_bytes must be at least 1024");
+        }
+        if (!List.of("text", "json").contains(s.logging().format())) {
+            throw new ConfigException("logging.format must be text or json, not '" + s.logging().format() + "'");
+        }
+        if (!List.of("trace", "debug", "info", "warn", "error").contains(s.logging().level().toLowerCase(Locale.ROOT))) {
+            throw new ConfigException("logging.level must be trace, debug, info, warn or error, not '"
+                    + s.logging().level() + "'");
+        }
         try {
             Duration.parse(s.upstream().interval());
         } catch (DateTimeParseException | NullPointerException e) {
