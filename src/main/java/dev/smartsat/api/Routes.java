@@ -16,6 +16,7 @@ import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Tokens;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
+import dev.smartsat.sim.ClockControl;
 import dev.smartsat.sim.Faults;
 import dev.smartsat.sync.Sync;
 import dev.smartsat.transport.CrlPublisher;
@@ -38,7 +39,7 @@ public final class Routes {
     /** What the management routes are built from. */
     public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices,
                            Reservations reservations, Events events, Clients clients, SimulatedClock clock,
-                           Faults faults, boolean simulationEnabled, boolean upstream, long maxBody, Sync sync) {}
+                           ClockControl clockControl, Faults faults, boolean simulationEnabled, boolean upstream, long maxBody, Sync sync) {}
 
     /** What the routes outside the management API are built from: /health's facts and the device transport. */
     public record Satellite(String role, String mode, String version, TransportHandler transport, Pki pki,
@@ -59,7 +60,8 @@ public final class Routes {
         var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
         var clients = new ClientsApi(s.clients(), s.maxBody());
         var sync = new SyncApi(s.sync());
-        var simulation = new SimulationApi(s.clock(), s.faults(), s.events(), s.simulationEnabled(), s.maxBody());
+        var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
+                s.maxBody());
 
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.
@@ -121,6 +123,7 @@ public final class Routes {
 
         app.get(API + "/sim/clock", simulation::getClock, ADMIN);
         app.put(API + "/sim/clock", simulation::putClock, ADMIN);
+        app.delete(API + "/sim/clock", simulation::deleteClock, ADMIN);
         app.get(API + "/sim/faults", simulation::getFaults, ADMIN);
         app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
     }

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.core.ClientError;
-import dev.smartsat.core.EventType;
-import dev.smartsat.licensing.Events;
+import dev.smartsat.sim.ClockControl;
 import dev.smartsat.sim.Faults;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -15,22 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Simulation controls (SPEC §9): read, set or advance the server clock. */
+/** Simulation controls (SPEC §9): read, set, advance or reset the server clock, and the fault rules. */
 final class SimulationApi {
     /** The range the store's millisecond instants and every expiry computed from them can hold. */
     static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
 
     private final SimulatedClock clock;
+    private final ClockControl control;
     private final Faults faults;
-    private final Events events;
     private final boolean enabled;
     private final long maxBody;
 
-    SimulationApi(SimulatedClock clock, Faults faults, Events events, boolean enabled, long maxBody) {
+    SimulationApi(SimulatedClock clock, ClockControl control, Faults faults, boolean enabled, long maxBody) {
         this.clock = clock;
+        this.control = control;
         this.faults = faults;
-        this.events = events;
         this.enabled = enabled;
         this.maxBody = maxBody;
     }
@@ -50,9 +49,15 @@ final class SimulationApi {
         }
         Instant before = clock.instant();
         Instant target;
+        Duration by = null;
         String field = now != null ? "now" : "advance";
         try {
-            target = now != null ? Instant.parse(now) : before.plus(Duration.parse(advance));
+            if (now != null) {
+                target = Instant.parse(now);
+            } else {
+                by = Duration.parse(advance);
+                target = before.plus(by);
+            }
         } catch (DateTimeParseException e) {
             throw new ClientError.Unprocessable(field, now != null
                     ? "now must be an ISO-8601 instant such as 2027-01-01T00:00:00Z"
@@ -63,12 +68,18 @@ final class SimulationApi {
         if (target.isBefore(EARLIEST) || target.isAfter(LATEST)) {
             throw outOfRange(field);
         }
-        if (now != null) {
-            clock.set(target);
+        if (by == null) {
+            control.set(target);
         } else {
-            clock.advance(Duration.parse(advance));
+            control.advance(by);
         }
-        events.recordGlobal(EventType.CLOCK_CHANGED, "Server clock moved from " + before + " to " + clock.instant());
+        ctx.json(clockBody());
+    }
+
+    /** Back to the wall clock (offset PT0S); answers like GET. */
+    void deleteClock(Context ctx) {
+        requireEnabled();
+        control.reset();
         ctx.json(clockBody());
     }
 

@@ -45,6 +45,11 @@ public final class SimulatedClock extends Clock {
         return offset.get();
     }
 
+    /** Puts the clock at this distance from the wall clock (a stored offset, or zero for the wall clock). */
+    public void setOffset(Duration to) {
+        offset.set(to);
+    }
+
     /** Sets the clock so that it reads {@code now} at this moment, and ticks on from there. */
     public void set(Instant now) {
         offset.set(Duration.between(wall.instant(), now));

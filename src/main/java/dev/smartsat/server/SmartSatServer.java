@@ -18,6 +18,7 @@ import dev.smartsat.licensing.Seeder;
 import dev.smartsat.licensing.Tokens;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
+import dev.smartsat.sim.ClockControl;
 import dev.smartsat.sim.Faults;
 import dev.smartsat.store.DataDirLock;
 import dev.smartsat.store.Store;
@@ -78,6 +79,7 @@ public final class SmartSatServer implements AutoCloseable {
             Catalog catalog = Catalog.load(settings);
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            ClockControl.restore(store, clock);
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
             this.clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
@@ -91,7 +93,7 @@ public final class SmartSatServer implements AutoCloseable {
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
                     new Licenses(store, clock, usage), new Devices(store, clock, compliance, reservations),
-                    reservations, new Events(store, clock), clients, clock, faults, settings.simulation().enabled(),
+                    reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults, settings.simulation().enabled(),
                     settings.isUpstream(), settings.server().maxBodyBytes(), sync);
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
                     settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()));
@@ -129,6 +131,10 @@ public final class SmartSatServer implements AutoCloseable {
         server.sync.startSchedule();
         log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
                 settings.server().bind(), server.port());
+        if (!server.clock.offset().isZero()) {
+            log.info("the simulated clock reads {}, {} from the wall clock; DELETE /backend/api/v1/sim/clock"
+                    + " returns it to the wall clock", server.clock.instant(), server.clock.offset());
+        }
         return server;
     }
 

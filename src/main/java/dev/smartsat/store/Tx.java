@@ -13,6 +13,7 @@ public final class Tx {
     private final Handle handle;
     private AccountDao accounts;
     private ClientDao clients;
+    private ClockDao clock;
     private EventDao events;
     private InstanceDao instances;
     private LicensePoolDao pools;
@@ -51,6 +52,13 @@ public final class Tx {
             clients = handle.attach(ClientDao.class);
         }
         return clients;
+    }
+
+    public ClockDao clock() {
+        if (clock == null) {
+            clock = handle.attach(ClockDao.class);
+        }
+        return clock;
     }
 
     public EventDao events() {

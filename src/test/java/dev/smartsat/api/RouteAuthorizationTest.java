@@ -137,6 +137,7 @@ class RouteAuthorizationTest {
 
             row("GET", API + "/sim/clock", ADMIN, null, 200),
             row("PUT", API + "/sim/clock", ADMIN, "{\"advance\":\"PT1S\"}", 200),
+            row("DELETE", API + "/sim/clock", ADMIN, null, 200),
             row("GET", API + "/sim/faults", ADMIN, null, 200),
             row("POST", API + "/sim/faults", ADMIN, "{}", 200));
 
@@ -180,7 +181,7 @@ class RouteAuthorizationTest {
         })));
         var transport = new TransportHandler(null, null, null, null, 1, Duration.ofSeconds(1));
         Routes.register(app, new Routes.Satellite("satellite", "disconnected", "dev", transport, null, null),
-                new Routes.Services(null, null, null, null, null, null, null, null, null, true, false, 1024, null));
+                new Routes.Services(null, null, null, null, null, null, null, null, null, null, true, false, 1024, null));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();

@@ -141,6 +141,39 @@ class ServerLifecycleTest {
         }
     }
 
+    /** SPEC §9: the offset is stored, so it survives a restart; DELETE returns to the wall clock and is recorded. */
+    @Test
+    void theClockOffsetSurvivesARestartAndDeleteReturnsToTheWallClock() {
+        String clock = "/backend/api/v1/sim/clock";
+        try (TestSatellite sat = TestSatellite.start(dir)) {
+            String admin = sat.adminToken();
+            String operator = sat.tokenForRole("operator");
+            assertEquals("PT0S", sat.get(clock, admin).json().get("offset").asText());
+            JsonNode moved = sat.json("PUT", clock, admin, "{\"advance\":\"P200D\"}").json();
+            assertEquals(200, java.time.Duration.parse(moved.get("offset").asText()).toDays());
+
+            sat.restart();
+
+            JsonNode after = sat.get(clock, admin).json();
+            assertEquals(200, java.time.Duration.parse(after.get("offset").asText()).toDays(), after.toString());
+            Instant health = Instant.parse(sat.get("/health", null).json().get("time").asText());
+            assertTrue(health.isAfter(Instant.now().plus(java.time.Duration.ofDays(199))), "/health reads the stored clock");
+
+            assertEquals(403, sat.delete(clock, operator).status(), "only an admin moves the clock");
+            TestSatellite.Response reset = sat.delete(clock, admin);
+            assertEquals(200, reset.status(), reset.toString());
+            assertEquals("PT0S", reset.json().get("offset").asText());
+            Instant now = Instant.parse(reset.json().get("now").asText());
+            assertTrue(java.time.Duration.between(now, Instant.now()).abs().toSeconds() < 60, "back on the wall clock");
+            JsonNode events = sat.get("/backend/api/v1/events?type=CLOCK_CHANGED", admin).json();
+            assertEquals(2, events.get("totalRecords").asInt(), events.toString());
+            assertTrue(events.toString().contains("offset PT0S from the wall clock"), events.toString());
+
+            sat.restart();
+            assertEquals("PT0S", sat.get(clock, admin).json().get("offset").asText(), "the reset is stored too");
+        }
+    }
+
     static String rmsTag(TestSatellite sat, String admin) {
         for (JsonNode l : sat.get(ACCOUNT_PATH + "/virtual-accounts/Default/licenses", admin).json().get("licenses")) {
             if (l.get("license").asText().equals("Expressway Rich Media Session")) {
