@@ -76,6 +76,12 @@ class ServeJarIT {
             String secret = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile())
                     .get("client_secret").asText();
             assertTrue(!text.contains(secret), "the admin secret must not be logged");
+
+            serve.destroy(); // SIGTERM, as `kill` or a service manager sends it (SPEC §13)
+            assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve stops within 30 s of SIGTERM");
+            String stopped = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(stopped.contains("SmartSat stopped: the 0 request(s) in flight finished, database closed"),
+                    "one line says the server stopped cleanly:\n" + stopped);
         } finally {
             serve.destroy();
             if (!serve.waitFor(20, TimeUnit.SECONDS)) {

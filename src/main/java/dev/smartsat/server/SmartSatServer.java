@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class SmartSatServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmartSatServer.class);
     private static final Logger access = LoggerFactory.getLogger("smartsat.access");
     private static final int MAX_THREADS = 250;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern TOKEN_IN_PATH = Pattern.compile("(/tokens/)([^/]{0,8})[^/]*");
 
     private final Settings settings;
@@ -73,10 +75,11 @@ public final class SmartSatServer implements AutoCloseable {
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
         this.clock = new SimulatedClock(wall);
+        Catalog catalog = Catalog.load(settings);
+        StartChecks.run(settings);
         this.lock = DataDirLock.acquire(settings.dataDir());
         Store opened = null;
         try {
-            Catalog catalog = Catalog.load(settings);
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
             ClockControl.restore(store, clock);
@@ -176,7 +179,12 @@ public final class SmartSatServer implements AutoCloseable {
             config.jetty.threadPool = threadPool();
             config.jetty.addConnector((server, httpConfig) -> Tls.connector(server, httpConfig, keyStore, password,
                     settings.server().bind(), settings.server().port()));
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrors());
+                // Graceful stop (SPEC §13): Javalin's server counts requests in a StatisticsHandler, and Jetty
+                // waits this long for those in flight before it closes the connections.
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
             config.jetty.modifyServletContextHandler(handler -> {
                 handler.setErrorHandler(new JsonErrors());
                 handler.addFilter(new FilterHolder(bodies), "/*",
@@ -274,16 +282,37 @@ public final class SmartSatServer implements AutoCloseable {
         return sync;
     }
 
+    /** Requests being answered now; what a stop waits for. */
+    public int requestsInFlight() {
+        StatisticsHandler stats = app.jettyServer().server().getChildHandlerByClass(StatisticsHandler.class);
+        return stats == null ? 0 : stats.getRequestsActive();
+    }
+
+    /**
+     * Stops accepting connections, lets the requests in flight finish (up to {@link #STOP_TIMEOUT}), then closes
+     * the database and the data-dir lock, and says so in one line (SPEC §13: SIGTERM and Ctrl-C end here).
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
+        boolean running = app.jettyServer().server().isStarted();
+        int inFlight = running ? requestsInFlight() : 0;
         CacheHitRates.log(clients, registrations, transport);
         sync.close();
         housekeeping.shutdownNow();
+        String drained = "the " + inFlight + " request(s) in flight finished";
         try {
             app.stop();
+        } catch (RuntimeException e) {
+            drained = "requests still in flight after " + STOP_TIMEOUT.toSeconds() + " s were cut off ("
+                    + rootMessage(e) + ")";
         } finally {
             store.close();
             lock.close();
+        }
+        if (running) {
+            log.info("SmartSat stopped: {}, database closed, in {} ms", drained,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
     }
 
