@@ -46,7 +46,7 @@ public final class AgentCommand implements Runnable {
     Path state;
 
     @Option(names = "--ca", paramLabel = "FILE", defaultValue = "certs/ca.pem", scope = ScopeType.INHERIT,
-            description = "The satellite's root CA certificate (default: ${DEFAULT-VALUE}).")
+            description = "The satellite's root CA, default ${DEFAULT-VALUE}.")
     Path ca;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "5", scope = ScopeType.INHERIT,
@@ -120,7 +120,7 @@ public final class AgentCommand implements Runnable {
             description = "Register the device with a product instance registration token (REGISTER).")
     static final class Register extends DeviceCommand {
         @Option(names = "--url", required = true, paramLabel = "URL",
-                description = "The satellite's transport URL, e.g. https://localhost:8443/SmartTransport.")
+                description = "The satellite's transport URL, such as%n  https://localhost:8443/SmartTransport")
         URI url;
 
         @Option(names = "--token", required = true, paramLabel = "TOKEN", description = "The registration token.")
@@ -140,7 +140,7 @@ public final class AgentCommand implements Runnable {
         boolean overwrite;
 
         @Option(names = "--software-tag", paramLabel = "TAG",
-                description = "The software_tag_identifier (default: regid.2016-07.com.cisco.<pid>,1.0_<uuid>).")
+                description = "The software_tag_identifier, default%n  regid.2016-07.com.cisco.<pid>,1.0_<uuid>")
         String softwareTag;
 
         static final class HostnameChoice {

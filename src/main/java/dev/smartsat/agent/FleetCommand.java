@@ -31,7 +31,7 @@ final class FleetCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", required = true, paramLabel = "URL",
-            description = "The satellite's transport URL, e.g. https://localhost:8443/SmartTransport.")
+            description = "The satellite's transport URL, such as%n  https://localhost:8443/SmartTransport")
     URI url;
 
     @Option(names = "--token", required = true, paramLabel = "TOKEN",
@@ -73,8 +73,8 @@ final class FleetCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--admin-credentials", paramLabel = "FILE", defaultValue = "data/admin-credentials.json",
-            description = "For --days: an admin client's {\"client_id\",\"client_secret\"} (default: ${DEFAULT-VALUE},"
-                    + " the satellite's bootstrap admin).")
+            description = "For --days: a JSON file with an admin client's client_id and client_secret;"
+                    + " by default the satellite's bootstrap admin in%n  ${DEFAULT-VALUE}")
     Path adminCredentials;
 
     @Override

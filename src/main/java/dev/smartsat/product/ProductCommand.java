@@ -47,7 +47,7 @@ public final class ProductCommand implements Runnable {
     Path state;
 
     @Option(names = "--ca", paramLabel = "FILE", defaultValue = "certs/ca.pem", scope = ScopeType.INHERIT,
-            description = "The satellite's root CA certificate (default: ${DEFAULT-VALUE}).")
+            description = "The satellite's root CA, default ${DEFAULT-VALUE}.")
     Path ca;
 
     @Override
