@@ -4,7 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.Await;
 import dev.smartsat.Main;
+import dev.smartsat.agent.Answer;
+import dev.smartsat.agent.Device;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
 import dev.smartsat.TestSatellite;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,6 +111,70 @@ class BackupRestoreTest {
                 dir.resolve("b.db").toString());
         assertEquals(2, noDatabase.code(), noDatabase.toString());
         assertTrue(noDatabase.err().contains("no database"), noDatabase.err());
+    }
+
+    /**
+     * The acceptance of SPEC §13's backup: taken while devices register without pause, the copy passes SQLite's
+     * integrity check and holds every instance whose registration was answered before the backup started; a
+     * restore brings back exactly the copy.
+     */
+    @Test
+    void aBackupUnderRegistrationLoadHoldsEveryAcknowledgedInstance() throws Exception {
+        Path sat = dir.resolve("sat");
+        Path data = sat.resolve("data");
+        Path backup = dir.resolve("under-load.db");
+        record Ack(String piid, long nanos) {}
+        Queue<Ack> acks = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger serial = new AtomicInteger();
+        try (TestSatellite s = TestSatellite.start(sat)) {
+            String token = s.createToken("Lab", "{\"description\":\"backup load\"}");
+            URI url = s.uri("/SmartTransport");
+            ExecutorService devices = Executors.newFixedThreadPool(4);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                running.add(devices.submit(() -> {
+                    while (!stop.get()) {
+                        Device d = Device.inMemory(sat.resolve("certs/ca.pem"), Clock.systemUTC(), 5);
+                        Answer a = d.register(new Device.RegisterRequest(url, token, "C9300-24UX",
+                                "BKP" + serial.incrementAndGet()));
+                        if (a.ok()) {
+                            acks.add(new Ack(d.state().registration().productInstanceIdentifier(), System.nanoTime()));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Await.until(() -> acks.size() >= 20, "devices register");
+            long started = System.nanoTime();
+            Run taken = run("backup", "--data-dir", data.toString(), "--out", backup.toString());
+            int duringAndAfter = acks.size();
+            Await.until(() -> acks.size() >= duringAndAfter + 10, "devices go on registering after the backup");
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            devices.shutdown();
+            assertEquals(0, taken.code(), taken.toString());
+
+            Jdbi copy = Jdbi.create("jdbc:sqlite:" + backup);
+            assertEquals(List.of("ok"), copy.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).list()));
+            Set<String> inCopy = new HashSet<>(copy.withHandle(h -> h.createQuery("SELECT piid FROM product_instance")
+                    .mapTo(String.class).list()));
+            List<String> acknowledgedBefore = acks.stream().filter(a -> a.nanos() < started).map(Ack::piid).toList();
+            assertTrue(acknowledgedBefore.size() >= 20, "registrations answered before the backup: " + acknowledgedBefore.size());
+            List<String> lost = acknowledgedBefore.stream().filter(p -> !inCopy.contains(p)).toList();
+            assertTrue(lost.isEmpty(), "answered before the backup started, missing from it: " + lost);
+            assertTrue(inCopy.size() < acks.size(), "the later registrations are not in the copy: " + inCopy.size()
+                    + " of " + acks.size());
+
+            s.stop();
+            Run restored = run("restore", "--in", backup.toString(), "--data-dir", data.toString());
+            assertEquals(0, restored.code(), restored.toString());
+            s.restart();
+            JsonNode lab = s.get(TestSatellite.ACCOUNT_PATH + "/virtual-accounts/Lab/devices?limit=1", s.adminToken()).json();
+            assertEquals(inCopy.size(), lab.get("totalRecords").asInt(), "the restored satellite holds the copy's instances");
+        }
     }
 
     private static String tokens(TestSatellite s) {
