@@ -32,6 +32,15 @@ class HardeningTest {
             TestSatellite.Response get = sat.get("/SmartTransport", null);
             assertEquals(405, get.status(), get.toString());
             assertEquals("GET is not allowed on /SmartTransport", get.json().get("message").asText());
+            // SPEC §3: every method but POST gets the management API's plain JSON error, not a signed envelope.
+            for (String method : List.of("PUT", "DELETE", "PATCH")) {
+                TestSatellite.Response other = sat.send(method, "/SmartTransport", null, "application/json",
+                        java.net.http.HttpRequest.BodyPublishers.ofString("{}"));
+                assertEquals(405, other.status(), method + ": " + other);
+                assertEquals("ERROR", other.json().get("status").asText(), other.toString());
+                assertEquals(method + " is not allowed on /SmartTransport", other.json().get("message").asText());
+                assertTrue(!other.body().contains("signature"), "not an envelope: " + other);
+            }
             assertEquals(404, sat.get("/no/such/path", null).status());
         }
     }
