@@ -62,6 +62,7 @@ public final class Routes {
         var sync = new SyncApi(s.sync());
         var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
                 s.maxBody());
+        var docs = new ApiDocs(sat.version());
 
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.
@@ -77,6 +78,11 @@ public final class Routes {
         app.post("/SmartTransport", transport::handle, PUBLIC);
 
         app.post("/backend/oauth/token", clients::token, PUBLIC);
+
+        // The API description (SPEC §13), readable without a token, and its browsable view.
+        app.get(ApiDocs.DOCUMENT, docs::document, PUBLIC);
+        app.get(ApiDocs.PAGE, docs::page, PUBLIC);
+        app.get(ApiDocs.PAGE_SCRIPT, docs::script, PUBLIC);
 
         app.get(API + "/accounts", accounts::listAccounts, READ);
         app.get(API + "/accounts/{account}/virtual-accounts", accounts::listVirtualAccounts, READ);

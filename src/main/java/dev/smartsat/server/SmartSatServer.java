@@ -1,6 +1,7 @@
 package dev.smartsat.server;
 
 import dev.smartsat.api.AdminCredentialsFile;
+import dev.smartsat.api.ApiDocs;
 import dev.smartsat.api.Json;
 import dev.smartsat.api.Routes;
 import dev.smartsat.auth.Clients;
@@ -31,6 +32,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -191,6 +194,7 @@ public final class SmartSatServer implements AutoCloseable {
                         EnumSet.of(DispatcherType.REQUEST));
             });
             config.requestLogger.http(SmartSatServer::logAccess);
+            config.staticFiles.add(ApiDocs::assets);
         });
         Routes.register(javalin, satellite, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
@@ -241,6 +245,12 @@ public final class SmartSatServer implements AutoCloseable {
 
     public int port() {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** Every route the server answers, with the access it declares: what the API description is held to. */
+    public List<Endpoint> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream().map(ParsedEndpoint::getEndpoint)
+                .filter(e -> e.getMethod().isHttpMethod()).toList();
     }
 
     public SimulatedClock clock() {

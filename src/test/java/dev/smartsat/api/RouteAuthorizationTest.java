@@ -144,9 +144,13 @@ class RouteAuthorizationTest {
     /** Routes whose {piid} is a reserved instance rather than a registered one. */
     private static final List<String> RESERVATION_ROUTES = List.of("/reservation", "/reservation/confirm", "/remove");
 
-    /** The routes that need no bearer token, and so have no row: health, the device transport, the token endpoint. */
+    /**
+     * The routes that need no bearer token, and so have no row: health, the device transport, the token endpoint,
+     * and the API description with its browsable view.
+     */
     private static final Set<String> PUBLIC_ROUTES = Set.of("GET /health", "GET /SmartTransport/trust",
-            "GET /SmartTransport/crl", "POST /SmartTransport", "POST /backend/oauth/token");
+            "GET /SmartTransport/crl", "POST /SmartTransport", "POST /backend/oauth/token",
+            "GET " + API + "/openapi.json", "GET /api-docs", "GET /api-docs/init.js");
 
     @TempDir
     static Path dir;

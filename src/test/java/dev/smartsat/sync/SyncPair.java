@@ -22,7 +22,7 @@ import picocli.CommandLine;
  * its own data and certs dirs; the satellite holds an operator client of the upstream. What the sync
  * tests drive, with the reads they compare before and after.
  */
-final class SyncPair implements AutoCloseable {
+public final class SyncPair implements AutoCloseable {
     static final String API = "/backend/api/v1";
     static final String VAS = TestSatellite.ACCOUNT_PATH + "/virtual-accounts";
     /** Catalog tags the seed gives Default and Lab pools of. */
@@ -31,8 +31,8 @@ final class SyncPair implements AutoCloseable {
     static final String NEW_TAG = "regid.2024-01.com.cisco.SYNC_TEST,1.0_0f0e0d0c-0b0a-4090-8070-605040302010";
 
     final Path dir;
-    final TestSatellite upstream;
-    final TestSatellite satellite;
+    public final TestSatellite upstream;
+    public final TestSatellite satellite;
 
     private SyncPair(Path dir, TestSatellite upstream, TestSatellite satellite) {
         this.dir = dir;
@@ -41,7 +41,7 @@ final class SyncPair implements AutoCloseable {
     }
 
     /** Both servers; the satellite in {@code mode} (connected or disconnected), with {@code extra} settings. */
-    static SyncPair start(Path dir, String mode, Object... extra) {
+    public static SyncPair start(Path dir, String mode, Object... extra) {
         TestSatellite upstream = TestSatellite.start(dir.resolve("upstream"), Map.of(), TestSatellite.flags("role", "cssm"));
         try {
             TestSatellite.Client client = upstream.newClient("operator");
@@ -117,14 +117,14 @@ final class SyncPair implements AutoCloseable {
     }
 
     /** A new sync request, as downloaded. */
-    byte[] requestFile() {
+    public byte[] requestFile() {
         Response r = satellite.get(API + "/sync/request-file", satellite.adminToken());
         assertEquals(200, r.status(), r.toString());
         return r.body().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The upstream server's answer to a request, through its API. */
-    Response processOnline(byte[] request) {
+    public Response processOnline(byte[] request) {
         return upstream.send("POST", API + "/satellite/sync", upstream.tokenForRole("operator"), "application/json",
                 HttpRequest.BodyPublishers.ofByteArray(request));
     }
