@@ -70,7 +70,7 @@ public final class Fleet {
 
     public Fleet(Settings settings, X509Certificate root, Clock clock) {
         this.settings = settings;
-        this.client = new TransportClient(TransportClient.httpClient(root), settings.url(), root,
+        this.client = new TransportClient(TransportClient.httpClient(root, settings.concurrency()), settings.url(), root,
                 new DeviceClock(clock, 0), settings.retries());
         this.softwareTag = Requests.defaultSoftwareTag(settings.pid());
         int n = settings.devices();
