@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.smartsat.pki.Pki;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -166,5 +167,36 @@ class AgentHttpClientTest {
             assertTrue(refused.getMessage() != null, String.valueOf(refused));
         }
         assertTrue(script.isEmpty());
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameTheHostIsRefused() throws Exception {
+        // The satellite's TLS certificate names localhost and 127.0.0.1; 127.0.0.2 is the same machine, unnamed.
+        URI unnamed = URI.create("https://127.0.0.2:" + server.getLocalPort() + "/");
+        try (AgentHttpClient http = client()) {
+            assertThrows(SSLException.class, () -> http.send("GET", unnamed, Map.of(), null));
+        }
+        assertTrue(requests.isEmpty(), "nothing was sent: " + requests);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedUnread() throws Exception {
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: " + (AgentHttpClient.MAX_BODY_BYTES + 1) + "\r\n\r\n");
+        try (AgentHttpClient http = client()) {
+            IOException refused = assertThrows(IOException.class, () -> http.send("GET", uri("/big"), Map.of(), null));
+            assertTrue(refused.getMessage().contains("over the limit"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerTimesOut() throws Exception {
+        try (AgentHttpClient http = AgentHttpClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofMillis(200),
+                1)) {
+            assertThrows(InterruptedIOException.class, () -> http.send("POST", uri("/SmartTransport"), Map.of(),
+                    "{}".getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            script.add("CLOSE"); // lets the scripted server go on
+        }
+        assertEquals(1, requests.size(), "sent once, not again after the timeout: " + requests);
     }
 }
