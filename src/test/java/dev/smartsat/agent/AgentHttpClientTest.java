@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's HTTPS client against a scripted TLS server: bodies by length, in chunks and to the end of the
- * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), and a
- * server whose certificate does not chain to the trusted root.
+ * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), a
+ * server whose certificate does not chain to the trusted root or does not name the host, a body over the limit,
+ * and a server that does not answer.
  */
 class AgentHttpClientTest {
     @TempDir
