@@ -32,7 +32,7 @@ public final class Device {
     private final int retries;
     private final DeviceState state;
     private final Consumer<DeviceState> sink;
-    private HttpsClient http;
+    private AgentHttpClient http;
     private TransportClient client;
     private String keyId;
     private String keyIdOfPem;

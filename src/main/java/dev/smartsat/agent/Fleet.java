@@ -1,5 +1,6 @@
 package dev.smartsat.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.agent.DeviceState.Identity;
 import java.net.URI;
 import java.security.KeyPair;
@@ -57,12 +58,17 @@ public final class Fleet {
     // When each device next renews its ID certificate and next reports its usage, by the satellite's clock.
     private final long[] nextRenewal;
     private final long[] nextAuthorization;
+    // Whether each device's last authorization answer said OUT_OF_COMPLIANCE (issue 13: the fleet says so).
+    private final boolean[] outOfCompliance;
 
     private final LongAdder registered = new LongAdder();
     private final LongAdder authorized = new LongAdder();
     private final Map<String, LongAdder> registerFailures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> authorizeFailures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> authorizationStatuses = new ConcurrentHashMap<>();
+    // Each reported tag the satellite did not authorize, with the status it gave instead.
+    private final Map<String, String> unauthorizedTags = new ConcurrentHashMap<>();
+    private volatile String virtualAccount;
 
     // Read by the progress bar.
     private volatile String phase = "prepare";
@@ -70,7 +76,7 @@ public final class Fleet {
 
     public Fleet(Settings settings, X509Certificate root, Clock clock) {
         this.settings = settings;
-        this.client = new TransportClient(TransportClient.httpClient(root), settings.url(), root,
+        this.client = new TransportClient(TransportClient.httpClient(root, settings.concurrency()), settings.url(), root,
                 new DeviceClock(clock, 0), settings.retries());
         this.softwareTag = Requests.defaultSoftwareTag(settings.pid());
         int n = settings.devices();
@@ -83,6 +89,7 @@ public final class Fleet {
         authorizeNanos = new long[n];
         nextRenewal = new long[n];
         nextAuthorization = new long[n];
+        outOfCompliance = new boolean[n];
         Arrays.fill(registerNanos, -1);
         Arrays.fill(authorizeNanos, -1);
     }
@@ -129,7 +136,20 @@ public final class Fleet {
         return new FleetReport(settings.devices(), settings.concurrency(), registered.sum(), authorized.sum(),
                 prepareSeconds, registerSeconds, authorizeSeconds, Percentiles.ofNanos(registerNanos),
                 Percentiles.ofNanos(authorizeNanos), totals(registerFailures), totals(authorizeFailures),
-                totals(authorizationStatuses));
+                totals(authorizationStatuses), null, null, outOfCompliance());
+    }
+
+    /** The devices whose last authorization answer said OUT_OF_COMPLIANCE, of all that have one. */
+    public FleetReport.OutOfCompliance outOfCompliance() {
+        long answered = 0;
+        long out = 0;
+        for (int i = 0; i < outOfCompliance.length; i++) {
+            if (nextAuthorization[i] != 0) {
+                answered++;
+                out += outOfCompliance[i] ? 1 : 0;
+            }
+        }
+        return new FleetReport.OutOfCompliance(out, answered, virtualAccount, new TreeMap<>(unauthorizedTags));
     }
 
     private void prepare(int i) {
@@ -152,6 +172,9 @@ public final class Fleet {
                 productInstanceIds[i] = answer.text("product_instance_identifier");
                 keyIds[i] = idCert.getSerialNumber().toString(16);
                 nextRenewal[i] = answer.instant("next_renewal_attempt").toEpochMilli();
+                if (virtualAccount == null) {
+                    virtualAccount = answer.text("virtual_account"); // one token, one virtual account
+                }
                 registered.increment();
             } else {
                 count(registerFailures, answer.code());
@@ -268,6 +291,15 @@ public final class Fleet {
                 return null;
             }
             nextAuthorization[i] = answer.instant("next_communication_attempt").toEpochMilli();
+            outOfCompliance[i] = "OUT_OF_COMPLIANCE".equals(answer.text("authorization_status"));
+            if (outOfCompliance[i]) {
+                for (JsonNode e : answer.field("entitlements")) {
+                    String status = e.path("status").asText("");
+                    if (!status.equals("AUTHORIZED")) {
+                        unauthorizedTags.putIfAbsent(e.path("tag").asText(), status);
+                    }
+                }
+            }
             return answer;
         } catch (TransportException e) {
             count(failures, e.kind().name());

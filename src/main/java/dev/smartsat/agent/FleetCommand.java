@@ -113,7 +113,7 @@ final class FleetCommand implements Callable<Integer> {
             }
             report = run(fleet, "");
             if (satelliteClock != null) {
-                report = report.withReplay(fleet.replay(days, satelliteClock));
+                report = report.withReplay(fleet.replay(days, satelliteClock), fleet.outOfCompliance());
             }
         } catch (TransportException e) {
             spec.commandLine().getErr().println("fleet failed: " + e.kind() + " — " + e.getMessage());
@@ -128,6 +128,10 @@ final class FleetCommand implements Callable<Integer> {
             report.summary().forEach(spec.commandLine().getOut()::println);
         }
         spec.commandLine().getOut().flush();
+        String warning = report.allOutOfCompliance().warning();
+        if (warning != null) {
+            spec.commandLine().getErr().println(warning);
+        }
         long failed = report.failed() + (warmedUpBy == null ? 0 : warmedUpBy.failed());
         return failed == 0 ? 0 : AgentCommand.REFUSED;
     }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The outcome of a fleet run (SPEC §10): counts by outcome, throughput per kind of request and latency
@@ -17,13 +19,53 @@ import java.util.Map;
  * @param authorizationStatuses OK authorizations by authorization_status
  * @param replay            the {@code --days} replay after the run, or null
  * @param warmup            the unmeasured {@code --warmup} run before this one, or null
+ * @param outOfCompliance   the devices whose last authorization answer said OUT_OF_COMPLIANCE
  */
 public record FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
                           double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
                           Percentiles authorizeLatency, Map<String, Long> registerFailures,
                           Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses,
-                          ReplayReport replay, FleetReport warmup) {
+                          ReplayReport replay, FleetReport warmup, OutOfCompliance outOfCompliance) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Devices whose last authorization answer said OUT_OF_COMPLIANCE, of {@code answered} that have one: a fleet
+     * larger than its virtual account's pools leaves that account out of compliance until the devices go.
+     *
+     * @param virtualAccount the token's virtual account, as the registration answers named it (null if none did)
+     * @param tags           each reported tag that was not authorized, with the status given instead
+     */
+    public record OutOfCompliance(long devices, long answered, String virtualAccount, Map<String, String> tags) {
+        public static final OutOfCompliance NONE = new OutOfCompliance(0, 0, null, Map.of());
+
+        public OutOfCompliance {
+            tags = Map.copyOf(tags);
+        }
+
+        /** Both runs' devices: a warm-up's stay registered in the same virtual account. */
+        OutOfCompliance plus(OutOfCompliance other) {
+            Map<String, String> both = new TreeMap<>(other.tags);
+            both.putAll(tags);
+            return new OutOfCompliance(devices + other.devices, answered + other.answered,
+                    virtualAccount != null ? virtualAccount : other.virtualAccount, both);
+        }
+
+        /** One line for standard error, or null when every device is in compliance. */
+        public String warning() {
+            if (devices == 0) {
+                return null;
+            }
+            String account = virtualAccount == null ? "the token's virtual account" : "virtual account " + virtualAccount;
+            StringBuilder why = new StringBuilder();
+            new TreeMap<>(tags).forEach((tag, status) -> why.append(why.length() == 0 ? "" : ", ").append(tag)
+                    .append(' ').append(status.equals("OUT_OF_COMPLIANCE") ? "(pool exhausted)" : "(" + status + ")"));
+            return String.format(Locale.ROOT, "warning: %,d of %,d devices are OUT_OF_COMPLIANCE in %s: %s. Their usage"
+                    + " counts against %s until they are removed or deregistered; to leave a real account in"
+                    + " compliance, run fleets with a token of a virtual account of their own, or on a fresh"
+                    + " --data-dir.", devices, answered, account, why, virtualAccount == null ? "its pools"
+                    : virtualAccount + "'s pools");
+        }
+    }
 
     /** A run without {@code --days}. */
     public FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
@@ -31,21 +73,27 @@ public record FleetReport(int devices, int concurrency, long registered, long au
                        Percentiles authorizeLatency, Map<String, Long> registerFailures,
                        Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
         this(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds, authorizeSeconds,
-                registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null, null);
+                registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null, null,
+                OutOfCompliance.NONE);
     }
 
-    /** This report with a replay's. */
-    public FleetReport withReplay(ReplayReport replayed) {
+    /** This report with a replay's, and its devices' compliance after it. */
+    public FleetReport withReplay(ReplayReport replayed, OutOfCompliance after) {
         return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
                 authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
-                authorizationStatuses, replayed, warmup);
+                authorizationStatuses, replayed, warmup, after);
     }
 
     /** This report, measured after the unmeasured run {@code warmedUpBy}. */
     public FleetReport withWarmup(FleetReport warmedUpBy) {
         return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
                 authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
-                authorizationStatuses, replay, warmedUpBy);
+                authorizationStatuses, replay, warmedUpBy, outOfCompliance);
+    }
+
+    /** This run's devices out of compliance, and the warm-up's. */
+    public OutOfCompliance allOutOfCompliance() {
+        return warmup == null ? outOfCompliance : outOfCompliance.plus(warmup.outOfCompliance);
     }
 
     /** Devices that did not get through both REGISTER and AUTH_REQUEST, plus failed requests of a replay. */
@@ -68,7 +116,8 @@ public record FleetReport(int devices, int concurrency, long registered, long au
 
     /**
      * Exactly the object of SPEC §10, keys in its order; a {@code --days} run adds {@code "replay"}, a
-     * {@code --warmup} run {@code "warmup"}.
+     * {@code --warmup} run {@code "warmup"}, and devices left out of compliance (warm-up's included)
+     * {@code "outOfCompliance"}.
      */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
@@ -95,6 +144,15 @@ public record FleetReport(int devices, int concurrency, long registered, long au
             w.put("seconds", round(warmup.seconds(), 3));
             w.put("registrationsPerSecond", round(warmup.registrationsPerSecond(), 1));
             w.put("authorizationsPerSecond", round(warmup.authorizationsPerSecond(), 1));
+        }
+        OutOfCompliance all = allOutOfCompliance();
+        if (all.devices() > 0) {
+            ObjectNode o = root.putObject("outOfCompliance");
+            o.put("devices", all.devices());
+            o.put("of", all.answered());
+            o.put("virtualAccount", all.virtualAccount());
+            ObjectNode tags = o.putObject("tags");
+            all.tags().forEach(tags::put);
         }
         return root.toString();
     }

@@ -20,13 +20,13 @@ import java.util.Map;
 final class SatelliteClock {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpsClient http;
+    private final AgentHttpClient http;
     private final URI base;
     private final String clientId;
     private final String clientSecret;
     private String bearer;
 
-    SatelliteClock(HttpsClient http, URI transportUrl, String clientId, String clientSecret) {
+    SatelliteClock(AgentHttpClient http, URI transportUrl, String clientId, String clientSecret) {
         this.http = http;
         this.base = transportUrl.resolve("/");
         this.clientId = clientId;
@@ -34,7 +34,7 @@ final class SatelliteClock {
     }
 
     /** Reads {@code {"client_id","client_secret"}}, the file a satellite writes for its bootstrap admin. */
-    static SatelliteClock fromCredentials(HttpsClient http, URI transportUrl, Path file) {
+    static SatelliteClock fromCredentials(AgentHttpClient http, URI transportUrl, Path file) {
         JsonNode credentials;
         try {
             credentials = JSON.readTree(Files.readString(file));
@@ -52,7 +52,7 @@ final class SatelliteClock {
     /** Moves the satellite's clock on by {@code step}; returns its new time. */
     Instant advance(Duration step) throws TransportException {
         String body = "{\"advance\":\"" + step + "\"}";
-        HttpsClient.Response response = put(body);
+        AgentHttpClient.Response response = put(body);
         if (response.status() == 401) {
             bearer = null;
             response = put(body);
@@ -70,7 +70,7 @@ final class SatelliteClock {
         }
     }
 
-    private HttpsClient.Response put(String body) throws TransportException {
+    private AgentHttpClient.Response put(String body) throws TransportException {
         if (bearer == null) {
             bearer = token();
         }
@@ -81,7 +81,7 @@ final class SatelliteClock {
     private String token() throws TransportException {
         String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret=" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
-        HttpsClient.Response response = send("POST", base.resolve("/backend/oauth/token"),
+        AgentHttpClient.Response response = send("POST", base.resolve("/backend/oauth/token"),
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), form);
         if (response.status() != 200) {
             throw new TransportException(TransportException.Kind.NOT_AN_ENVELOPE, "the satellite refused the admin"
@@ -94,7 +94,7 @@ final class SatelliteClock {
         }
     }
 
-    private HttpsClient.Response send(String method, URI uri, Map<String, String> headers, String body)
+    private AgentHttpClient.Response send(String method, URI uri, Map<String, String> headers, String body)
             throws TransportException {
         try {
             return http.send(method, uri, headers, body.getBytes(StandardCharsets.UTF_8));

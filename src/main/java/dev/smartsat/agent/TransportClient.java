@@ -4,7 +4,7 @@ import dev.smartsat.agent.TransportException.Kind;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.transport.Envelope;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,12 +24,14 @@ public final class TransportClient {
     public static final int DEFAULT_RETRIES = 5;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    // A device, a product or an admin call sends one request at a time; a few spare connections cost nothing.
+    private static final int FEW_CONNECTIONS = 4;
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
     // A Retry-After beyond this is more likely a misconfigured fault than a wait worth sitting through.
     static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
     private static final Map<String, String> JSON_CONTENT = Map.of("Content-Type", "application/json");
 
-    private final HttpsClient http;
+    private final AgentHttpClient http;
     private final URI url;
     private final URI trustUrl;
     private final X509Certificate root;
@@ -41,7 +43,7 @@ public final class TransportClient {
      * @param url     the full transport URL, e.g. {@code https://localhost:8443/SmartTransport}
      * @param retries how many more attempts an OK_TRY_AGAIN answer gets
      */
-    public TransportClient(HttpsClient http, URI url, X509Certificate root, DeviceClock clock, int retries) {
+    public TransportClient(AgentHttpClient http, URI url, X509Certificate root, DeviceClock clock, int retries) {
         requireTransportUrl(url);
         if (retries < 0) {
             throw new IllegalArgumentException("--retries must be 0 or more");
@@ -71,9 +73,14 @@ public final class TransportClient {
         }
     }
 
-    /** An HTTPS client that trusts exactly {@code root}; one serves any number of devices and threads. */
-    public static HttpsClient httpClient(X509Certificate root) {
-        return HttpsClient.trusting(root, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    /** An HTTPS client that trusts exactly {@code root}, for a few threads at a time. */
+    public static AgentHttpClient httpClient(X509Certificate root) {
+        return httpClient(root, FEW_CONNECTIONS);
+    }
+
+    /** An HTTPS client that trusts exactly {@code root}, keeping a connection alive for each of {@code threads}. */
+    public static AgentHttpClient httpClient(X509Certificate root, int threads) {
+        return AgentHttpClient.trusting(root, CONNECT_TIMEOUT, REQUEST_TIMEOUT, threads);
     }
 
     public URI url() {
@@ -92,7 +99,7 @@ public final class TransportClient {
         }
         synchronized (this) {
             if (trust == null) {
-                HttpsClient.Response response = exchange("GET", trustUrl, null);
+                AgentHttpClient.Response response = exchange("GET", trustUrl, null);
                 if (response.status() != 200) {
                     throw new TransportException(Kind.NOT_AN_ENVELOPE, "GET " + trustUrl + " answered HTTP "
                             + response.status() + "; is " + url + " a SmartSat satellite?");
@@ -120,7 +127,7 @@ public final class TransportClient {
             String nonce = Nonces.next();
             String payload = body.payload(clock.nowMillis(), nonce);
             byte[] envelope = Envelope.sign(payload, key, keyId).toJson().getBytes(StandardCharsets.UTF_8);
-            HttpsClient.Response response = exchange("POST", url, envelope);
+            AgentHttpClient.Response response = exchange("POST", url, envelope);
             Answer answer = verified.verifier().verify(response.status(), response.body(), nonce,
                     retryAfter(response));
             if (answer.tryAgain() && retried < retries) {
@@ -137,10 +144,11 @@ public final class TransportClient {
         }
     }
 
-    private HttpsClient.Response exchange(String method, URI uri, byte[] body) throws TransportException {
+    private AgentHttpClient.Response exchange(String method, URI uri, byte[] body) throws TransportException {
         try {
             return http.send(method, uri, body == null ? Map.of() : JSON_CONTENT, body);
-        } catch (SocketTimeoutException e) {
+        } catch (InterruptedIOException e) {
+            // a connect, handshake or read timeout (or the pool had no connection free in time)
             throw new TransportException(Kind.UNREACHABLE, method + " " + uri + " timed out", e);
         } catch (SSLException e) {
             throw new TransportException(Kind.UNREACHABLE, "TLS with " + uri.getAuthority()
@@ -152,7 +160,7 @@ public final class TransportClient {
     }
 
     /** Retry-After in delta-seconds, the only form the satellite sends; anything else is ignored. */
-    static Duration retryAfter(HttpsClient.Response response) {
+    static Duration retryAfter(AgentHttpClient.Response response) {
         Optional<String> header = response.header("Retry-After");
         if (header.isEmpty()) {
             return null;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.agent.HttpsClient;
+import dev.smartsat.agent.AgentHttpClient;
 import dev.smartsat.agent.TransportException;
 import java.io.IOException;
 import java.net.URI;
@@ -28,14 +28,14 @@ public final class SatelliteAdmin {
     public record Reserved(String authorizationCode, String refusal) {
     }
 
-    private final HttpsClient http;
+    private final AgentHttpClient http;
     private final URI base;
     private final String clientId;
     private final String clientSecret;
     private String bearer;
     private String account;
 
-    SatelliteAdmin(HttpsClient http, URI transportUrl, Path credentials) {
+    SatelliteAdmin(AgentHttpClient http, URI transportUrl, Path credentials) {
         this.http = http;
         this.base = transportUrl.resolve("/");
         JsonNode node;
@@ -53,8 +53,8 @@ public final class SatelliteAdmin {
     }
 
     /** The satellite's time from {@code GET /health}, which needs no credentials. */
-    static Instant health(HttpsClient http, URI transportUrl) throws TransportException {
-        HttpsClient.Response r = send(http, "GET", transportUrl.resolve("/health"), Map.of(), null);
+    static Instant health(AgentHttpClient http, URI transportUrl) throws TransportException {
+        AgentHttpClient.Response r = send(http, "GET", transportUrl.resolve("/health"), Map.of(), null);
         try {
             return Instant.parse(JSON.readTree(r.body()).path("time").asText());
         } catch (IOException | RuntimeException e) {
@@ -92,7 +92,7 @@ public final class SatelliteAdmin {
         ObjectNode entry = request.putArray("reservationRequests").addObject();
         entry.put("reservationCode", requestCode).put("reservationType", "SPECIFIC");
         lines(entry.putArray("licenses"), licenses);
-        HttpsClient.Response r = request("POST", vaPath(virtualAccount) + "/reserve-licenses", request.toString());
+        AgentHttpClient.Response r = request("POST", vaPath(virtualAccount) + "/reserve-licenses", request.toString());
         JsonNode body = json(r);
         if (r.status() != 200) {
             JsonNode first = body.path("authorizationCodes").path(0);
@@ -106,7 +106,7 @@ public final class SatelliteAdmin {
             throws TransportException {
         ObjectNode request = JSON.createObjectNode();
         lines(request.putArray("licenses"), licenses);
-        HttpsClient.Response r = request("POST", vaPath(virtualAccount) + "/devices/" + piid + "/reservation",
+        AgentHttpClient.Response r = request("POST", vaPath(virtualAccount) + "/devices/" + piid + "/reservation",
                 request.toString());
         JsonNode body = json(r);
         if (r.status() != 200) {
@@ -136,7 +136,7 @@ public final class SatelliteAdmin {
     }
 
     private JsonNode call(String method, String path, String body, int expected) throws TransportException {
-        HttpsClient.Response r = request(method, path, body);
+        AgentHttpClient.Response r = request(method, path, body);
         if (r.status() != expected) {
             throw new IllegalStateException(method + " " + path + " answered HTTP " + r.status() + ": "
                     + new String(r.body(), StandardCharsets.UTF_8) + (path.contains("/sim/")
@@ -145,8 +145,8 @@ public final class SatelliteAdmin {
         return json(r);
     }
 
-    private HttpsClient.Response request(String method, String path, String body) throws TransportException {
-        HttpsClient.Response r = authorized(method, path, body);
+    private AgentHttpClient.Response request(String method, String path, String body) throws TransportException {
+        AgentHttpClient.Response r = authorized(method, path, body);
         if (r.status() == 401) {
             bearer = null;
             r = authorized(method, path, body);
@@ -154,7 +154,7 @@ public final class SatelliteAdmin {
         return r;
     }
 
-    private HttpsClient.Response authorized(String method, String path, String body) throws TransportException {
+    private AgentHttpClient.Response authorized(String method, String path, String body) throws TransportException {
         if (bearer == null) {
             bearer = token();
         }
@@ -166,7 +166,7 @@ public final class SatelliteAdmin {
     private String token() throws TransportException {
         String form = "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret="
                 + encode(clientSecret);
-        HttpsClient.Response r = send(http, "POST", base.resolve("/backend/oauth/token"),
+        AgentHttpClient.Response r = send(http, "POST", base.resolve("/backend/oauth/token"),
                 Map.of("Content-Type", "application/x-www-form-urlencoded"), form);
         if (r.status() != 200) {
             throw new IllegalStateException("the satellite refused the admin credentials (HTTP " + r.status() + ")");
@@ -174,7 +174,7 @@ public final class SatelliteAdmin {
         return json(r).path("access_token").asText();
     }
 
-    private static JsonNode json(HttpsClient.Response r) throws TransportException {
+    private static JsonNode json(AgentHttpClient.Response r) throws TransportException {
         try {
             return JSON.readTree(r.body());
         } catch (IOException e) {
@@ -183,8 +183,8 @@ public final class SatelliteAdmin {
         }
     }
 
-    private static HttpsClient.Response send(HttpsClient http, String method, URI uri, Map<String, String> headers,
-                                             String body) throws TransportException {
+    private static AgentHttpClient.Response send(AgentHttpClient http, String method, URI uri,
+                                                 Map<String, String> headers, String body) throws TransportException {
         try {
             return http.send(method, uri, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         } catch (javax.net.ssl.SSLException e) {

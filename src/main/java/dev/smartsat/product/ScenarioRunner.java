@@ -1,7 +1,7 @@
 package dev.smartsat.product;
 
 import dev.smartsat.agent.Device;
-import dev.smartsat.agent.HttpsClient;
+import dev.smartsat.agent.AgentHttpClient;
 import dev.smartsat.agent.TransportClient;
 import dev.smartsat.agent.TransportException;
 import java.net.URI;
@@ -44,7 +44,7 @@ public final class ScenarioRunner {
 
     public Timeline run(Scenario scenario) throws TransportException, ScenarioException {
         TransportClient.requireTransportUrl(options.url());
-        HttpsClient http = TransportClient.httpClient(TransportClient.readRoot(options.caPem()));
+        AgentHttpClient http = TransportClient.httpClient(TransportClient.readRoot(options.caPem()));
         SatelliteAdmin admin = new SatelliteAdmin(http, options.url(), options.adminCredentials());
         Instant start = admin.clock();
         Product product = open(scenario, start);

@@ -1,6 +1,7 @@
 package dev.smartsat.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,5 +76,25 @@ class FleetReportTest {
         assertTrue(summary.contains("authorization_status AUTHORIZED"), summary);
         assertTrue(summary.contains("registrations/s") && summary.contains("authorizations/s"), summary);
         assertTrue(summary.contains("p99"), summary);
+    }
+
+    @Test
+    void devicesOutOfComplianceAreCountedWithTheWarmUpsAndNamedInOneWarning() throws Exception {
+        FleetReport warmup = new FleetReport(500, 8, 500, 500, 1.0, 1.0, 0.25, null, null, Map.of(), Map.of(),
+                Map.of("AUTHORIZED", 20L, "OUT_OF_COMPLIANCE", 480L), null, null,
+                new FleetReport.OutOfCompliance(480, 500, "Default", Map.of("NA", "OUT_OF_COMPLIANCE")));
+        FleetReport measured = new FleetReport(20000, 32, 20000, 20000, 1.0, 10.0, 5.0, null, null, Map.of(), Map.of(),
+                Map.of("OUT_OF_COMPLIANCE", 20000L), null, null, new FleetReport.OutOfCompliance(20000, 20000,
+                "Default", Map.of("NA", "OUT_OF_COMPLIANCE", "BOGUS", "INVALID_TAG"))).withWarmup(warmup);
+        JsonNode out = new ObjectMapper().readTree(measured.toJson()).get("outOfCompliance");
+        assertEquals(List.of("devices", "of", "virtualAccount", "tags"), keys(out));
+        assertEquals(20480, out.get("devices").asInt());
+        assertEquals(20500, out.get("of").asInt());
+        assertEquals("INVALID_TAG", out.get("tags").get("BOGUS").asText());
+        assertEquals("warning: 20,480 of 20,500 devices are OUT_OF_COMPLIANCE in virtual account Default: BOGUS"
+                + " (INVALID_TAG), NA (pool exhausted). Their usage counts against Default's pools until they are"
+                + " removed or deregistered; to leave a real account in compliance, run fleets with a token of a"
+                + " virtual account of their own, or on a fresh --data-dir.", measured.allOutOfCompliance().warning());
+        assertNull(REPORT.allOutOfCompliance().warning(), "in compliance: nothing to say");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.smartsat.pki.Pki;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -32,10 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's HTTPS client against a scripted TLS server: bodies by length, in chunks and to the end of the
- * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), and a
- * server whose certificate does not chain to the trusted root.
+ * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), a
+ * server whose certificate does not chain to the trusted root or does not name the host, a body over the limit,
+ * and a server that does not answer.
  */
-class HttpsClientTest {
+class AgentHttpClientTest {
     @TempDir
     Path dir;
     Pki pki;
@@ -105,8 +107,8 @@ class HttpsClientTest {
         }
     }
 
-    private HttpsClient client() {
-        return HttpsClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofSeconds(5));
+    private AgentHttpClient client() {
+        return AgentHttpClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofSeconds(5), 4);
     }
 
     private URI uri(String path) {
@@ -119,19 +121,19 @@ class HttpsClientTest {
         script.add("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n");
         script.add("HTTP/1.1 204 No Content\r\n\r\n");
         script.add("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nto the end");
-        try (HttpsClient http = client()) {
-            HttpsClient.Response first = http.send("POST", uri("/SmartTransport"),
+        try (AgentHttpClient http = client()) {
+            AgentHttpClient.Response first = http.send("POST", uri("/SmartTransport"),
                     Map.of("Content-Type", "application/json"), "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
             assertEquals(200, first.status());
             assertEquals("hello", new String(first.body(), StandardCharsets.UTF_8));
             assertEquals("3", first.header("retry-after").orElseThrow());
-            HttpsClient.Response chunked = http.send("GET", uri("/x?y=1"), Map.of(), null);
+            AgentHttpClient.Response chunked = http.send("GET", uri("/x?y=1"), Map.of(), null);
             assertEquals(201, chunked.status());
             assertEquals("Wikipedia", new String(chunked.body(), StandardCharsets.UTF_8));
-            HttpsClient.Response none = http.send("DELETE", uri("/z"), Map.of(), null);
+            AgentHttpClient.Response none = http.send("DELETE", uri("/z"), Map.of(), null);
             assertEquals(204, none.status());
             assertEquals(0, none.body().length);
-            HttpsClient.Response toTheEnd = http.send("GET", uri("/end"), Map.of(), null);
+            AgentHttpClient.Response toTheEnd = http.send("GET", uri("/end"), Map.of(), null);
             assertEquals("to the end", new String(toTheEnd.body(), StandardCharsets.UTF_8));
         }
         assertEquals(1, connections.get(), "the first four answers share one kept-alive connection");
@@ -144,7 +146,7 @@ class HttpsClientTest {
         script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         script.add("CLOSE");
         script.add("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
-        try (HttpsClient http = client()) {
+        try (AgentHttpClient http = client()) {
             assertEquals("ok", new String(http.send("GET", uri("/1"), Map.of(), null).body(), StandardCharsets.UTF_8));
             assertEquals("again", new String(http.send("GET", uri("/2"), Map.of(), null).body(),
                     StandardCharsets.UTF_8));
@@ -152,7 +154,7 @@ class HttpsClientTest {
         assertEquals(2, connections.get());
         // A fresh connection that fails is not retried: the caller learns of it.
         script.add("CLOSE");
-        try (HttpsClient http = client()) {
+        try (AgentHttpClient http = client()) {
             assertThrows(IOException.class, () -> http.send("GET", uri("/3"), Map.of(), null));
         }
     }
@@ -160,10 +162,42 @@ class HttpsClientTest {
     @Test
     void aServerWhoseCertificateDoesNotChainToTheRootIsRefused() throws Exception {
         Pki stranger = Pki.loadOrCreate(dir.resolve("stranger"), List.of(), Clock.systemUTC());
-        try (HttpsClient http = HttpsClient.trusting(stranger.root(), Duration.ofSeconds(5), Duration.ofSeconds(5))) {
+        try (AgentHttpClient http = AgentHttpClient.trusting(stranger.root(), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                4)) {
             SSLException refused = assertThrows(SSLException.class, () -> http.send("GET", uri("/"), Map.of(), null));
             assertTrue(refused.getMessage() != null, String.valueOf(refused));
         }
         assertTrue(script.isEmpty());
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameTheHostIsRefused() throws Exception {
+        // The satellite's TLS certificate names localhost and 127.0.0.1; 127.0.0.2 is the same machine, unnamed.
+        URI unnamed = URI.create("https://127.0.0.2:" + server.getLocalPort() + "/");
+        try (AgentHttpClient http = client()) {
+            assertThrows(SSLException.class, () -> http.send("GET", unnamed, Map.of(), null));
+        }
+        assertTrue(requests.isEmpty(), "nothing was sent: " + requests);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedUnread() throws Exception {
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: " + (AgentHttpClient.MAX_BODY_BYTES + 1) + "\r\n\r\n");
+        try (AgentHttpClient http = client()) {
+            IOException refused = assertThrows(IOException.class, () -> http.send("GET", uri("/big"), Map.of(), null));
+            assertTrue(refused.getMessage().contains("over the limit"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerTimesOut() throws Exception {
+        try (AgentHttpClient http = AgentHttpClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofMillis(200),
+                1)) {
+            assertThrows(InterruptedIOException.class, () -> http.send("POST", uri("/SmartTransport"), Map.of(),
+                    "{}".getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            script.add("CLOSE"); // lets the scripted server go on
+        }
+        assertEquals(1, requests.size(), "sent once, not again after the timeout: " + requests);
     }
 }
