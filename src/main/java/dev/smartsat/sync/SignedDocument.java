@@ -6,6 +6,9 @@ import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.transport.Envelope;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -34,13 +37,23 @@ record SignedDocument(Envelope envelope, X509Certificate signer, String type, St
      * does not verify, or a document of another type, a 422.
      */
     static SignedDocument open(byte[] file, String expected, String what) {
+        return open(new ByteArrayInputStream(file), expected, what);
+    }
+
+    /**
+     * {@link #open(byte[], String, String)} reading {@code file} as it arrives; a stream that fails (too
+     * large, corrupt gzip: see {@link SyncFiles#failure}) is a 413 or 400.
+     */
+    static SignedDocument open(InputStream file, String expected, String what) {
         Envelope envelope;
         JsonNode payload;
-        try {
+        try (file) {
             envelope = Envelope.parse(file);
             payload = envelope.payloadJson();
         } catch (Envelope.MalformedException e) {
             throw new ClientError.BadRequest("this is not a sync file (" + what + "): " + e.getMessage());
+        } catch (IOException e) {
+            throw SyncFiles.failure(e, what);
         }
         String pem = envelope.signature().certificate();
         if (pem == null || pem.isBlank()) {

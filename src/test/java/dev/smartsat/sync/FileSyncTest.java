@@ -68,18 +68,8 @@ class FileSyncTest {
         Path request = SyncPair.write(dir.resolve("request.json"), pair.requestFile());
         Path response = dir.resolve("out/response.json");
 
-        // While the upstream server holds its data dir, the command refuses and says why.
-        SyncPair.Cli busy = pair.processOffline(request, response);
-        assertEquals(CssmCommand.CANNOT_RUN, busy.exit(), busy.toString());
-        assertTrue(busy.err().contains("in use"), busy.err());
-
-        pair.upstream.stop();
-        SyncPair.Cli cli;
-        try {
-            cli = pair.processOffline(request, response);
-        } finally {
-            pair.upstream.restart();
-        }
+        // Beside the running upstream server, on its data dir (SPEC §8).
+        SyncPair.Cli cli = pair.processByCommand(request, response);
         assertEquals(0, cli.exit(), cli.toString());
         assertTrue(cli.out().contains("written to"), cli.out());
 
@@ -217,13 +207,8 @@ class FileSyncTest {
         assertEquals(403, refused.status(), refused.toString());
         assertTrue(refused.json().get("message").asText().contains("another signing certificate"), refused.toString());
 
-        pair.upstream.stop();
-        SyncPair.Cli cli;
-        try {
-            cli = pair.processOffline(SyncPair.write(dir.resolve("impostor.json"), impostor), dir.resolve("never.json"));
-        } finally {
-            pair.upstream.restart();
-        }
+        SyncPair.Cli cli = pair.processByCommand(SyncPair.write(dir.resolve("impostor.json"), impostor),
+                dir.resolve("never.json"));
         assertEquals(CssmCommand.REFUSED, cli.exit(), cli.toString());
         assertTrue(cli.err().contains("another signing certificate"), cli.err());
         assertFalse(dir.resolve("never.json").toFile().exists());

@@ -138,15 +138,23 @@ final class SyncPair implements AutoCloseable {
     /** What {@code smartsat cssm process-sync} printed and exited with. */
     record Cli(int exit, String out, String err) {}
 
-    /** {@code cssm process-sync} on the upstream's dirs (its server must be stopped first, or this fails). */
-    Cli processOffline(Path in, Path out) {
+    /** {@code cssm process-sync} on the upstream's dirs, also while its server runs on them. */
+    Cli processByCommand(Path in, Path out) {
+        return cssm("process-sync", "--in", in.toString(), "--out", out.toString(),
+                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+    }
+
+    /** {@code smartsat cssm ARGS…} run in this JVM. */
+    static Cli cssm(String... args) {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(stdout, true));
         cli.setErr(new PrintWriter(stderr, true));
-        int exit = cli.execute("cssm", "process-sync", "--in", in.toString(), "--out", out.toString(),
-                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+        String[] all = new String[args.length + 1];
+        all[0] = "cssm";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int exit = cli.execute(all);
         return new Cli(exit, stdout.toString(), stderr.toString());
     }
 
