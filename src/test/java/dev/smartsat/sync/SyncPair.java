@@ -129,6 +129,27 @@ final class SyncPair implements AutoCloseable {
                 HttpRequest.BodyPublishers.ofByteArray(request));
     }
 
+    /** The upstream server's response file for a request, through its API. */
+    byte[] answered(byte[] request) {
+        Response r = processOnline(request);
+        assertEquals(200, r.status(), r.toString());
+        return r.body().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The satellite's answer to a response file uploaded as a browser does: the multipart part named {@code part}. */
+    Response uploadMultipart(String part, byte[] content) {
+        String boundary = "----SmartSatTestBoundary7MA4YWxkTrZu0gW";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part
+                + "\"; filename=\"response.json\"\r\nContent-Type: application/json\r\n\r\n";
+        String tail = "\r\n--" + boundary + "--\r\n";
+        byte[] body = new byte[head.length() + content.length + tail.length()];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, body, 0, head.length());
+        System.arraycopy(content, 0, body, head.length(), content.length);
+        System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, body, head.length() + content.length, tail.length());
+        return satellite.send("POST", API + "/sync/response-file", satellite.adminToken(),
+                "multipart/form-data; boundary=" + boundary, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
     /** The satellite's answer to an uploaded response file (raw JSON body). */
     Response upload(byte[] response) {
         return satellite.send("POST", API + "/sync/response-file", satellite.adminToken(), "application/json",
