@@ -135,6 +135,12 @@ public final class CssmCommand implements Runnable {
                 err.println("smartsat: cssm process-sync: cannot write the sync response --out " + out + ": "
                         + e.getMessage());
                 return CANNOT_RUN;
+            } catch (RuntimeException e) {
+                // Say, the server's writes kept the database busy past db.busy_timeout_ms: the one transaction
+                // was rolled back, nothing was written, and running the command again is safe.
+                err.println("smartsat: cssm process-sync: the sync request could not be processed, nothing was"
+                        + " changed: " + e.getMessage());
+                return CANNOT_RUN;
             }
         }
 

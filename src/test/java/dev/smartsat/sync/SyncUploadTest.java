@@ -98,6 +98,28 @@ class SyncUploadTest {
     }
 
     @Test
+    void theUpstreamTakesAGzipRequestAndAnswersGzipWhenAskedAsTheConnectedClientDoes() throws IOException {
+        HttpClient toUpstream = HttpClient.newBuilder()
+                .sslContext(TestSatellite.trusting(dir.resolve("upstream/certs/ca.pem"))).build();
+        HttpRequest post = HttpRequest.newBuilder(pair.upstream.uri(API + "/satellite/sync"))
+                .header("Authorization", "Bearer " + pair.upstream.tokenForRole("operator"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(SyncFiles.gzip(text(pair.requestFile())))).build();
+        HttpResponse<byte[]> answer;
+        try {
+            answer = toUpstream.send(post, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertEquals(200, answer.statusCode());
+        assertEquals("gzip", answer.headers().firstValue("Content-Encoding").orElse(null));
+        Answer uploaded = upload(answer.body(), "application/json", "gzip");
+        assertEquals(200, uploaded.status(), uploaded.toString());
+    }
+
+    @Test
     void theRequestFileComesGzippedOnAskingAndMakesTheRoundTrip() throws IOException {
         Answer file = send(request("/sync/request-file?gzip=true", null, null).GET());
         assertEquals(200, file.status(), file.toString());
