@@ -50,7 +50,7 @@ class FileSyncTest {
     static void start() {
         pair = SyncPair.start(dir, "disconnected");
         upstreamPki = Pki.loadOrCreate(dir.resolve("upstream/certs"), List.of(), Clock.systemUTC());
-        strangerPki = Pki.loadOrCreate(dir.resolve("stranger/certs"), List.of(), Clock.systemUTC());
+        strangerPki = pair.strangerPki();
     }
 
     @AfterAll

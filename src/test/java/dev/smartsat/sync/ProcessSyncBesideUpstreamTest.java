@@ -20,11 +20,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,20 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessSyncBesideUpstreamTest {
     @TempDir
     static Path dir;
+    @AutoClose
     static SyncPair pair;
     static Pki strangerPki;
 
     @BeforeAll
     static void start() {
         pair = SyncPair.start(dir, "disconnected");
-        strangerPki = Pki.loadOrCreate(dir.resolve("stranger/certs"), List.of(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pair != null) {
-            pair.close();
-        }
+        strangerPki = pair.strangerPki();
     }
 
     @Test

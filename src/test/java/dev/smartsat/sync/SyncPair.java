@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.pki.Pki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,6 +58,11 @@ final class SyncPair implements AutoCloseable {
             upstream.close();
             throw e;
         }
+    }
+
+    /** A PKI neither server trusts, to sign genuine but unwelcome files with. */
+    Pki strangerPki() {
+        return Pki.loadOrCreate(dir.resolve("stranger/certs"), List.of(), Clock.systemUTC());
     }
 
     // ------------------------------------------------------------------------------------------ reads

@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +35,7 @@ class SyncUploadTest {
 
     @TempDir
     static Path dir;
+    @AutoClose
     static SyncPair pair;
     static HttpClient http;
 
@@ -42,13 +43,6 @@ class SyncUploadTest {
     static void start() {
         pair = SyncPair.start(dir, "disconnected", "sync.max_bytes", SYNC_MAX, "server.max_body_bytes", 2048);
         http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("satellite/certs/ca.pem"))).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pair != null) {
-            pair.close();
-        }
     }
 
     @Test
