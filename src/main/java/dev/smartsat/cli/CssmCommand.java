@@ -52,8 +52,8 @@ public final class CssmCommand implements Runnable {
      */
     @Command(name = "process-sync", mixinStandardHelpOptions = true,
             description = "Answer a satellite's sync request file with a sync response file, on the upstream's data"
-                    + " (the same as its POST /backend/api/v1/satellite/sync), also while the upstream server runs on it."
-                    + " A gzip request (or an --out ending in .gz) gets a gzip response.")
+                    + " dir, also while the upstream server runs on it: the same answer as its satellite sync endpoint."
+                    + " A gzipped request, or an --out whose name ends in gz, gets a gzipped response.")
     static final class ProcessSync implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
