@@ -39,7 +39,8 @@ public final class Routes {
     /** What the management routes are built from. */
     public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices,
                            Reservations reservations, Events events, Clients clients, SimulatedClock clock,
-                           ClockControl clockControl, Faults faults, boolean simulationEnabled, boolean upstream, long maxBody, Sync sync) {}
+                           ClockControl clockControl, Faults faults, boolean simulationEnabled, boolean upstream,
+                           long maxBody, Sync sync, long syncMaxBytes) {}
 
     /** What the routes outside the management API are built from: /health's facts and the device transport. */
     public record Satellite(String role, String mode, String version, TransportHandler transport, Pki pki,
@@ -59,7 +60,7 @@ public final class Routes {
         var reservations = new ReservationsApi(s.reservations(), devices, s.maxBody());
         var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
         var clients = new ClientsApi(s.clients(), s.maxBody());
-        var sync = new SyncApi(s.sync());
+        var sync = new SyncApi(s.sync(), s.syncMaxBytes());
         var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
                 s.maxBody());
         var docs = new ApiDocs(sat.version());
@@ -67,7 +68,7 @@ public final class Routes {
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.
         app.before(ctx -> StrictUri.check(ctx.req().getRequestURI(), ctx.queryString()));
-        app.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, bodyLimit(ctx.path(), s.maxBody())));
+        app.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, bodyLimit(ctx.path(), s.maxBody(), s.syncMaxBytes())));
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
 
         app.get("/health", health::get, PUBLIC);
@@ -134,13 +135,20 @@ public final class Routes {
         app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
     }
 
-    /** The largest body a route reads: a device message has its own limit, and sync files may be far larger. */
-    public static long bodyLimit(String path, long maxBody) {
+    /**
+     * The largest body a route reads: a device message has its own limit, a management body
+     * {@code server.max_body_bytes}, and a sync file {@code sync.max_bytes} (SPEC §4, §8).
+     */
+    public static long bodyLimit(String path, long maxBody, long syncMaxBytes) {
         if (path.startsWith("/SmartTransport")) {
             return TransportHandler.MAX_BODY;
         }
-        return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync")
-                ? Math.max(SyncApi.MAX_SYNC_BODY, maxBody) : maxBody;
+        return isSyncUpload(path) ? syncMaxBytes : maxBody;
+    }
+
+    /** The two routes whose bodies are sync files: read as streams, possibly spooled to disk on their way in. */
+    public static boolean isSyncUpload(String path) {
+        return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync");
     }
 
     /** Checks the bearer token and the role a matched route declares, before its handler runs. */

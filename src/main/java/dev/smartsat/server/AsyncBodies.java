@@ -13,17 +13,24 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads every request body before a worker thread sees the request (SPEC §13 "Slow clients"): the body
@@ -33,9 +40,19 @@ import java.util.function.ToLongFunction;
  * time its length takes at the minimum rate, else it is answered 408. (Jetty's own minimum data rate is not
  * used: it compares the bytes with the time since the first one at every read, so a small body whose reading
  * was delayed by a busy server, all of it long arrived, failed it: a 30-byte body read 60 ms late.)
+ *
+ * <p>Sync files (SPEC §8) may be up to {@code sync.max_bytes}, 1 GiB by default: a body past
+ * {@link #IN_MEMORY} is spooled to a temporary file (0600, deleted when the request completes) as it arrives,
+ * and the route streams it from there, so a large upload costs disk, not heap, and still holds no thread while
+ * the client sends it: the callback writes each burst that has arrived and returns, never waiting for more.
  */
 final class AsyncBodies implements Filter {
+    private static final Logger log = LoggerFactory.getLogger(AsyncBodies.class);
     private static final String READ = AsyncBodies.class.getName();
+    /** The largest body held in memory; management bodies (1 MiB by default) stay below it. */
+    static final int IN_MEMORY = 1024 * 1024;
+    private static final String SPOOL_FAILED = "the server cannot store the request body now (its temporary"
+            + " directory failed); try again later";
 
     private final ToLongFunction<String> limitOf;
     private final Predicate<HttpServletRequest> mayHold;
@@ -89,7 +106,7 @@ final class AsyncBodies implements Filter {
         return reading.get();
     }
 
-    /** Collects the body as it arrives, then dispatches the request to the routes once. */
+    /** Collects the body as it arrives (in memory, then in a spool file past {@link #IN_MEMORY}), then dispatches once. */
     private final class Reader implements ReadListener, AsyncListener {
         private final ServletInputStream in;
         private final AsyncContext async;
@@ -98,13 +115,16 @@ final class AsyncBodies implements Filter {
         private final ByteArrayOutputStream body;
         private final byte[] chunk = new byte[16 * 1024];
         private final AtomicBoolean dispatched = new AtomicBoolean();
+        private long size;
+        private Path spoolFile;
+        private OutputStream spool;
 
         Reader(ServletInputStream in, AsyncContext async, Buffered request, long limit, long declared) {
             this.in = in;
             this.async = async;
             this.request = request;
             this.limit = limit;
-            this.body = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, 1 << 20));
+            this.body = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, IN_MEMORY));
         }
 
         @Override
@@ -114,12 +134,33 @@ final class AsyncBodies implements Filter {
                 if (n < 0) {
                     return;
                 }
-                body.write(chunk, 0, n);
-                if (body.size() > limit) {
+                size += n;
+                try {
+                    keep(n);
+                } catch (IOException e) {
+                    log.warn("a request body could not be spooled to {}: {}", spoolFile, e.toString());
+                    refuse(503, SPOOL_FAILED);
+                    return;
+                }
+                if (size > limit) {
                     // One byte over is enough for the route to answer 413; the rest is never held.
                     dispatch();
                     return;
                 }
+            }
+        }
+
+        private void keep(int n) throws IOException {
+            if (spool != null) {
+                spool.write(chunk, 0, n);
+                return;
+            }
+            body.write(chunk, 0, n);
+            if (body.size() > IN_MEMORY) {
+                spoolFile = Files.createTempFile("smartsat-body-", ".spool");
+                spool = new BufferedOutputStream(Files.newOutputStream(spoolFile), 64 * 1024);
+                body.writeTo(spool);
+                body.reset();
             }
         }
 
@@ -131,23 +172,23 @@ final class AsyncBodies implements Filter {
         /** The client idled out (408) or went away: no route runs. */
         @Override
         public void onError(Throwable t) {
-            refuse();
+            refuse(408, null);
         }
 
         /** The body did not arrive within its deadline (408): no route runs. */
         @Override
         public void onTimeout(AsyncEvent event) {
-            refuse();
+            refuse(408, null);
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
-            // nothing to release: the buffer goes with the request
+            discardSpool();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            refuse();
+            refuse(408, null);
         }
 
         @Override
@@ -155,17 +196,18 @@ final class AsyncBodies implements Filter {
             // a route's own asynchronous cycle is not this reader's
         }
 
-        /** Answers 408 in the JSON error shape and closes, if the connection still takes an answer. */
-        private void refuse() {
+        /** Answers {@code status} in the JSON error shape and closes, if the connection still takes an answer. */
+        private void refuse(int status, String reason) {
             if (!dispatched.compareAndSet(false, true)) {
                 return;
             }
             reading.decrementAndGet();
+            discardSpool();
             try {
                 HttpServletResponse response = (HttpServletResponse) async.getResponse();
                 if (!response.isCommitted()) {
                     response.setHeader("Connection", "close");
-                    JsonErrors.write(response, 408, null);
+                    JsonErrors.write(response, status, reason);
                 }
             } catch (IOException | RuntimeException gone) {
                 // the connection is already closed; there is no one to answer
@@ -175,55 +217,90 @@ final class AsyncBodies implements Filter {
         }
 
         private void dispatch() {
+            if (spool != null) {
+                try {
+                    spool.close();
+                } catch (IOException e) {
+                    log.warn("a request body could not be spooled to {}: {}", spoolFile, e.toString());
+                    refuse(503, SPOOL_FAILED);
+                    return;
+                }
+            }
             if (dispatched.compareAndSet(false, true)) {
                 reading.decrementAndGet();
-                request.body = body.toByteArray();
+                if (spoolFile == null) {
+                    request.body = body.toByteArray();
+                } else {
+                    request.spooled = spoolFile;
+                }
                 async.dispatch();
+            }
+        }
+
+        private void discardSpool() {
+            if (spoolFile == null) {
+                return;
+            }
+            try {
+                spool.close();
+                Files.deleteIfExists(spoolFile);
+            } catch (IOException e) {
+                log.warn("a spooled request body could not be deleted: {}", e.toString());
             }
         }
     }
 
-    /** The request as the routes see it: its body served from memory. */
+    /** The request as the routes see it: its body served from memory, or from its spool file. */
     private static final class Buffered extends HttpServletRequestWrapper {
         private byte[] body = new byte[0];
+        private Path spooled;
 
         Buffered(HttpServletRequest request) {
             super(request);
         }
 
         @Override
-        public ServletInputStream getInputStream() {
-            return new Bytes(body);
+        public ServletInputStream getInputStream() throws IOException {
+            return new Bytes(spooled == null ? new ByteArrayInputStream(body) : Files.newInputStream(spooled));
         }
 
         @Override
-        public BufferedReader getReader() {
+        public BufferedReader getReader() throws IOException {
             String encoding = getCharacterEncoding();
             Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
         }
     }
 
     private static final class Bytes extends ServletInputStream {
-        private final ByteArrayInputStream in;
+        private final InputStream in;
+        private boolean finished;
 
-        Bytes(byte[] bytes) {
-            this.in = new ByteArrayInputStream(bytes);
+        Bytes(InputStream in) {
+            this.in = in;
         }
 
         @Override
-        public int read() {
-            return in.read();
+        public int read() throws IOException {
+            int b = in.read();
+            finished = b < 0;
+            return b;
         }
 
         @Override
-        public int read(byte[] b, int off, int len) {
-            return in.read(b, off, len);
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            finished = n < 0;
+            return n;
         }
 
         @Override
         public boolean isFinished() {
-            return in.available() == 0;
+            try {
+                return finished || in.available() == 0;
+            } catch (IOException e) {
+                return true;
+            }
         }
 
         @Override
@@ -232,8 +309,13 @@ final class AsyncBodies implements Filter {
         }
 
         @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        @Override
         public void setReadListener(ReadListener listener) {
-            throw new IllegalStateException("the body has already been read into memory");
+            throw new IllegalStateException("the body has already been read");
         }
     }
 }

@@ -99,8 +99,9 @@ public final class SmartSatServer implements AutoCloseable {
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
                     new Licenses(store, clock, usage), new Devices(store, clock, compliance, reservations),
-                    reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults, settings.simulation().enabled(),
-                    settings.isUpstream(), settings.server().maxBodyBytes(), sync);
+                    reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults,
+                    settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes(), sync,
+                    settings.sync().maxBytes());
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
                     settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()));
             this.bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
@@ -209,7 +210,7 @@ public final class SmartSatServer implements AutoCloseable {
 
     /** The largest body the route at {@code path} reads. */
     private long bodyLimit(String path) {
-        return Routes.bodyLimit(path, settings.server().maxBodyBytes());
+        return Routes.bodyLimit(path, settings.server().maxBodyBytes(), settings.sync().maxBytes());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -68,12 +72,47 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the database of a server that is running on it now, migrating nothing: a migration run under a
+     * live server would change the tables its prepared statements and code expect. So the schema must be
+     * exactly the one this build knows; a database behind it (this build is newer) or ahead of it (older)
+     * is refused with a message saying what to do.
+     */
+    public static Store openBesideServer(String url, int busyTimeoutMs) {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            throw new IllegalArgumentException("only SQLite (jdbc:sqlite:...) is supported so far, not " + url);
+        }
+        try {
+            requireCurrentSchema(url, busyTimeoutMs);
+            return new Store(url, busyTimeoutMs);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireCurrentSchema(String url, int busyTimeoutMs) {
+        Flyway flyway = flyway(url, busyTimeoutMs).ignoreMigrationPatterns("*:pending").load();
+        MigrationInfoService info = flyway.info();
+        String at = info.current() == null ? "no schema" : "schema version " + info.current().getVersion();
+        boolean ahead = Arrays.stream(info.applied()).anyMatch(m -> m.getState() == MigrationState.FUTURE_SUCCESS);
+        if (info.pending().length > 0 || ahead || info.current() == null) {
+            throw new IllegalStateException("the running server's database has " + at + ", which this build"
+                    + (ahead ? " is older than" : " would have to migrate first")
+                    + "; run the command of the server's own version, or stop the server and run it then");
+        }
+        var valid = flyway.validateWithResult();
+        if (!valid.validationSuccessful) {
+            throw new IllegalStateException("the running server's database does not match this build's schema: "
+                    + valid.errorDetails.errorMessage);
+        }
+    }
+
+    private static FluentConfiguration flyway(String url, int busyTimeoutMs) {
+        return Flyway.configure().dataSource(dataSource(url, busyTimeoutMs, true)).locations("classpath:db/migration");
+    }
+
     private static void migrate(String url, int busyTimeoutMs) {
-        var result = Flyway.configure()
-                .dataSource(dataSource(url, busyTimeoutMs, true))
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        var result = flyway(url, busyTimeoutMs).load().migrate();
         if (result.migrationsExecuted > 0) {
             log.info("database migrated to version {} ({} migrations)", result.targetSchemaVersion, result.migrationsExecuted);
         }

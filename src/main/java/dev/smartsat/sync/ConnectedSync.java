@@ -3,6 +3,7 @@ package dev.smartsat.sync;
 import dev.smartsat.config.Settings;
 import dev.smartsat.core.SyncState;
 import dev.smartsat.sim.Faults;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +33,10 @@ public final class ConnectedSync implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile Instant next;
 
-    public ConnectedSync(SatelliteSync sync, Settings.Upstream upstream, Faults faults, Clock clock) {
+    /** {@code maxBytes} is {@code sync.max_bytes}, the largest sync response taken. */
+    public ConnectedSync(SatelliteSync sync, Settings.Upstream upstream, long maxBytes, Faults faults, Clock clock) {
         this.sync = sync;
-        this.link = new UpstreamLink(upstream);
+        this.link = new UpstreamLink(upstream, maxBytes);
         this.faults = faults;
         this.clock = clock;
         this.interval = Duration.parse(upstream.interval());
@@ -108,7 +110,7 @@ public final class ConnectedSync implements AutoCloseable {
             sync.recordFailure(SatelliteSync.Via.NETWORK, "the sync request could not be made: " + e.getMessage());
             return false;
         }
-        byte[] answer;
+        InputStream answer;
         try {
             Faults.Decision fault = faults.upstream();
             if (fault.delayMs() > 0) {

@@ -12,6 +12,8 @@ import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.SyncDao;
 import dev.smartsat.store.Tx;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -108,6 +110,11 @@ public final class SatelliteSync {
      * another satellite's, stale sequence …) is recorded as a failed sync and rethrown as its 4xx.
      */
     public Imported importResponse(byte[] file, Via via) {
+        return importResponse(new ByteArrayInputStream(file), via);
+    }
+
+    /** {@link #importResponse(byte[], Via)} reading the file as it arrives ({@link SyncFiles.Decoded}); closes it. */
+    public Imported importResponse(InputStream file, Via via) {
         try {
             SignedDocument document = SignedDocument.open(file, SyncResponse.TYPE, "sync response");
             document.requireIssuedBy(trustRoot(), "upstream.trust (" + trust + ")");

@@ -1,11 +1,15 @@
 package dev.smartsat.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.transport.Envelope;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -34,13 +38,23 @@ record SignedDocument(Envelope envelope, X509Certificate signer, String type, St
      * does not verify, or a document of another type, a 422.
      */
     static SignedDocument open(byte[] file, String expected, String what) {
+        return open(new ByteArrayInputStream(file), expected, what);
+    }
+
+    /**
+     * {@link #open(byte[], String, String)} reading {@code file} as it arrives; a stream that fails (too
+     * large, corrupt gzip: see {@link SyncFiles#failure}) is a 413 or 400.
+     */
+    static SignedDocument open(InputStream file, String expected, String what) {
         Envelope envelope;
-        JsonNode payload;
-        try {
+        String actual;
+        try (file) {
             envelope = Envelope.parse(file);
-            payload = envelope.payloadJson();
+            actual = typeOf(envelope.payload());
         } catch (Envelope.MalformedException e) {
             throw new ClientError.BadRequest("this is not a sync file (" + what + "): " + e.getMessage());
+        } catch (IOException e) {
+            throw SyncFiles.failure(e, what);
         }
         String pem = envelope.signature().certificate();
         if (pem == null || pem.isBlank()) {
@@ -58,12 +72,37 @@ record SignedDocument(Envelope envelope, X509Certificate signer, String type, St
             throw new ClientError.Unprocessable("signature", "the " + what + "'s signature does not verify: the file"
                     + " was changed after it was signed, or was not signed by the certificate it carries");
         }
-        JsonNode type = payload.get("type");
-        String actual = type != null && type.isTextual() ? type.asText() : null;
         if (!expected.equals(actual)) {
             throw new ClientError.Unprocessable("type", wrongType(actual, expected, what));
         }
         return new SignedDocument(envelope, signer, actual, envelope.payload());
+    }
+
+    /**
+     * The payload's top-level {@code type} when it is a string, else null; the rest is only skipped, not
+     * built into a tree, since a payload can be hundreds of megabytes and is read in full once, later.
+     */
+    private static String typeOf(String payload) throws Envelope.MalformedException {
+        try (JsonParser parser = SyncJson.MAPPER.getFactory().createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new Envelope.MalformedException("payload must hold a JSON object");
+            }
+            String type = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isType = "type".equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (isType && value == JsonToken.VALUE_STRING) {
+                    type = parser.getText();
+                }
+                parser.skipChildren();
+            }
+            if (parser.nextToken() != null) {
+                throw new Envelope.MalformedException("payload holds more than one JSON value");
+            }
+            return type;
+        } catch (IOException e) {
+            throw new Envelope.MalformedException("payload is not valid JSON");
+        }
     }
 
     private static String wrongType(String actual, String expected, String what) {

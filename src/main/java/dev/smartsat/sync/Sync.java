@@ -44,7 +44,7 @@ public final class Sync implements AutoCloseable {
         SatelliteSync satellite = SatelliteSync.open(store, clock, pki, usage, settings.upstream().trust());
         ConnectedSync connected = null;
         if (CONNECTED.equals(settings.mode())) {
-            connected = new ConnectedSync(satellite, settings.upstream(), faults, clock);
+            connected = new ConnectedSync(satellite, settings.upstream(), settings.sync().maxBytes(), faults, clock);
         }
         return new Sync(settings.mode(), satellite, connected, null, null, null);
     }

@@ -16,6 +16,7 @@ import dev.smartsat.store.Store;
 import dev.smartsat.store.Tx;
 import dev.smartsat.store.UpstreamDao;
 import dev.smartsat.store.UpstreamDao.SatelliteRow;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,10 +51,11 @@ public final class Upstream {
     }
 
     /**
-     * Processes a sync request file. Malformed: 400; a bad signature, not a request, unknown smart
-     * account: 422; a satellite id pinned to another certificate: 403.
+     * Processes a sync request file, read as it arrives (see {@link SyncFiles.Decoded}) and closed. Malformed:
+     * 400; too large: 413; a bad signature, not a request, unknown smart account: 422; a satellite id pinned to
+     * another certificate: 403.
      */
-    public Processed process(byte[] file) {
+    public Processed process(InputStream file) {
         SignedDocument document = SignedDocument.open(file, SyncRequest.TYPE, "sync request");
         SyncRequest request = SyncJson.read(document.payload(), SyncRequest.class, "the sync request");
         PayloadChecks.check(request);

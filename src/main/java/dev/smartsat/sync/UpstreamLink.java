@@ -5,6 +5,7 @@ import dev.smartsat.config.Settings;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.TrustAnchors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The satellite's HTTPS connection to its upstream (SPEC §8): a bearer token from the upstream's
  * {@code /backend/oauth/token} with the client credentials of {@code upstream.*}, then the request
- * envelope posted to {@code /backend/api/v1/satellite/sync}. TLS is checked against {@code upstream.trust}
+ * envelope posted, gzipped, to {@code /backend/api/v1/satellite/sync}. TLS is checked against {@code upstream.trust}
  * only. Every way this can go wrong ends in a {@link Failure} that says what happened.
  */
 final class UpstreamLink {
@@ -36,26 +37,45 @@ final class UpstreamLink {
     }
 
     private final Settings.Upstream settings;
+    private final long maxBytes;
     private HttpClient http;
 
-    UpstreamLink(Settings.Upstream settings) {
+    /** {@code maxBytes} is {@code sync.max_bytes}: the largest sync response taken, before and after decompression. */
+    UpstreamLink(Settings.Upstream settings, long maxBytes) {
         this.settings = settings;
+        this.maxBytes = maxBytes;
     }
 
-    /** Posts the signed request and returns the upstream's answer, a sync response file. */
-    byte[] exchange(String requestEnvelope) throws Failure, InterruptedException {
+    /**
+     * Posts the signed request, gzipped, and returns the upstream's answer, a sync response file, as a stream
+     * the caller reads (and closes): gzip on the wire when the upstream sends it so, at most {@code maxBytes}.
+     */
+    InputStream exchange(String requestEnvelope) throws Failure, InterruptedException {
         URI base = base();
         HttpClient client = client();
         String token = token(client, base);
         HttpRequest post = HttpRequest.newBuilder(base.resolve(SYNC_PATH)).timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(requestEnvelope)).build();
-        HttpResponse<byte[]> answer = send(client, post, "the sync request");
+                .header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(SyncFiles.gzip(requestEnvelope))).build();
+        HttpResponse<InputStream> answer = send(client, post, HttpResponse.BodyHandlers.ofInputStream(),
+                "the sync request");
+        boolean gzip = answer.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent();
+        InputStream body = new SyncFiles.Decoded(answer.body(), maxBytes, gzip);
         if (answer.statusCode() != 200) {
             throw new Failure("the upstream answered the sync request with HTTP " + answer.statusCode()
-                    + message(answer.body()));
+                    + message(errorBody(body)));
         }
-        return answer.body();
+        return body;
+    }
+
+    /** The start of an error answer, enough for its message; the rest is not read. */
+    private static byte[] errorBody(InputStream body) {
+        try (body) {
+            return body.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     private String token(HttpClient client, URI base) throws Failure, InterruptedException {
@@ -68,7 +88,7 @@ final class UpstreamLink {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(TOKEN_PATH)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<byte[]> answer = send(client, request, "the token request");
+        HttpResponse<byte[]> answer = send(client, request, HttpResponse.BodyHandlers.ofByteArray(), "the token request");
         if (answer.statusCode() != 200) {
             throw new Failure("the upstream refused the token request with HTTP " + answer.statusCode()
                     + message(answer.body()) + " (check upstream.client_id and upstream.client_secret)");
@@ -84,10 +104,10 @@ final class UpstreamLink {
         throw new Failure("the upstream's token answer holds no access_token");
     }
 
-    private static HttpResponse<byte[]> send(HttpClient client, HttpRequest request, String what)
-            throws Failure, InterruptedException {
+    private static <T> HttpResponse<T> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                            String what) throws Failure, InterruptedException {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request, handler);
         } catch (IOException e) {
             throw new Failure("the upstream at " + request.uri().getScheme() + "://" + request.uri().getAuthority()
                     + " could not be reached for " + what + ": " + describe(e));

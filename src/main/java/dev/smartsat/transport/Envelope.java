@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.Signatures;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -22,9 +23,10 @@ import java.util.Base64;
  */
 public record Envelope(String payload, Signature signature) {
     // A sync file's payload is one JSON string: 100,000 instances make ~51 MB of it, past Jackson's default cap
-    // of 20 M characters. Bodies are bounded before parsing (64 KiB transport, 64 MiB sync files).
+    // of 20 M characters. Bodies are bounded before and while parsing (64 KiB transport, sync.max_bytes sync
+    // files), so the string's own cap is the largest Java allows.
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(128 * 1024 * 1024).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -96,6 +98,24 @@ public record Envelope(String payload, Signature signature) {
         } catch (IOException e) {
             throw new MalformedException("the body is not valid JSON");
         }
+        return of(root);
+    }
+
+    /**
+     * {@link #parse(byte[])} from a stream, which is read to its end and not closed: a sync file is never
+     * held whole as bytes. An IOException of the stream itself (not of the JSON) is the caller's to report.
+     */
+    public static Envelope parse(InputStream json) throws MalformedException, IOException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new MalformedException("the body is not valid JSON");
+        }
+        return of(root);
+    }
+
+    private static Envelope of(JsonNode root) throws MalformedException {
         if (root == null || !root.isObject()) {
             throw new MalformedException("the body must be a JSON object with payload and signature");
         }

@@ -185,7 +185,8 @@ class RouteAuthorizationTest {
         })));
         var transport = new TransportHandler(null, null, null, null, 1, Duration.ofSeconds(1));
         Routes.register(app, new Routes.Satellite("satellite", "disconnected", "dev", transport, null, null),
-                new Routes.Services(null, null, null, null, null, null, null, null, null, null, true, false, 1024, null));
+                new Routes.Services(null, null, null, null, null, null, null, null, null, null, true, false, 1024, null,
+                        1024));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();

@@ -134,7 +134,7 @@ class SlowClientsTest {
         try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"))) {
             SSLSocketFactory tls = TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")).getSocketFactory();
             try (SSLSocket socket = (SSLSocket) tls.createSocket("localhost", sat.uri("/").getPort())) {
-                // 10 MB promised to the sync upload (64 MiB allowed), one byte sent: refused without waiting.
+                // 10 MB promised to the sync upload (sync.max_bytes allows it), one byte sent: refused without waiting.
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST /backend/api/v1/sync/response-file HTTP/1.1\r\nHost: localhost\r\n"
                         + "Authorization: Bearer forged\r\nContent-Type: application/json\r\n"

@@ -50,7 +50,7 @@ class FileSyncTest {
     static void start() {
         pair = SyncPair.start(dir, "disconnected");
         upstreamPki = Pki.loadOrCreate(dir.resolve("upstream/certs"), List.of(), Clock.systemUTC());
-        strangerPki = Pki.loadOrCreate(dir.resolve("stranger/certs"), List.of(), Clock.systemUTC());
+        strangerPki = pair.strangerPki();
     }
 
     @AfterAll
@@ -68,18 +68,8 @@ class FileSyncTest {
         Path request = SyncPair.write(dir.resolve("request.json"), pair.requestFile());
         Path response = dir.resolve("out/response.json");
 
-        // While the upstream server holds its data dir, the command refuses and says why.
-        SyncPair.Cli busy = pair.processOffline(request, response);
-        assertEquals(CssmCommand.CANNOT_RUN, busy.exit(), busy.toString());
-        assertTrue(busy.err().contains("in use"), busy.err());
-
-        pair.upstream.stop();
-        SyncPair.Cli cli;
-        try {
-            cli = pair.processOffline(request, response);
-        } finally {
-            pair.upstream.restart();
-        }
+        // Beside the running upstream server, on its data dir (SPEC §8).
+        SyncPair.Cli cli = pair.processByCommand(request, response);
         assertEquals(0, cli.exit(), cli.toString());
         assertTrue(cli.out().contains("written to"), cli.out());
 
@@ -200,9 +190,9 @@ class FileSyncTest {
     @Test
     void aBrowserUploadsTheFileAsTheMultipartPartNamedFile() {
         byte[] response = answered(pair.requestFile());
-        Response missing = multipart("other", response);
+        Response missing = pair.uploadMultipart("other", response);
         assertEquals(400, missing.status(), missing.toString());
-        Response uploaded = multipart("file", response);
+        Response uploaded = pair.uploadMultipart("file", response);
         assertEquals(200, uploaded.status(), uploaded.toString());
         assertEquals(uploaded.json().get("lastSequenceIssued"), uploaded.json().get("lastSequenceApplied"));
     }
@@ -217,13 +207,8 @@ class FileSyncTest {
         assertEquals(403, refused.status(), refused.toString());
         assertTrue(refused.json().get("message").asText().contains("another signing certificate"), refused.toString());
 
-        pair.upstream.stop();
-        SyncPair.Cli cli;
-        try {
-            cli = pair.processOffline(SyncPair.write(dir.resolve("impostor.json"), impostor), dir.resolve("never.json"));
-        } finally {
-            pair.upstream.restart();
-        }
+        SyncPair.Cli cli = pair.processByCommand(SyncPair.write(dir.resolve("impostor.json"), impostor),
+                dir.resolve("never.json"));
         assertEquals(CssmCommand.REFUSED, cli.exit(), cli.toString());
         assertTrue(cli.err().contains("another signing certificate"), cli.err());
         assertFalse(dir.resolve("never.json").toFile().exists());
@@ -269,9 +254,7 @@ class FileSyncTest {
 
     /** The upstream server's response to a request. */
     static byte[] answered(byte[] request) {
-        Response r = pair.processOnline(request);
-        assertEquals(200, r.status(), r.toString());
-        return r.body().getBytes(StandardCharsets.UTF_8);
+        return pair.answered(request);
     }
 
     /** Uploading {@code file} is refused with {@code status} and a message holding {@code words}, and changes nothing. */
@@ -293,19 +276,6 @@ class FileSyncTest {
         edit.accept(payload);
         return Envelope.sign(payload.toString(), pki.signingKey(), pki.signingKeyId(), PemFiles.toPem(pki.signingCert()))
                 .toJson().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Response multipart(String part, byte[] content) {
-        String boundary = "----SmartSatTestBoundary7MA4YWxkTrZu0gW";
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part
-                + "\"; filename=\"response.json\"\r\nContent-Type: application/json\r\n\r\n";
-        String tail = "\r\n--" + boundary + "--\r\n";
-        byte[] body = new byte[head.length() + content.length + tail.length()];
-        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, body, 0, head.length());
-        System.arraycopy(content, 0, body, head.length(), content.length);
-        System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, body, head.length() + content.length, tail.length());
-        return pair.satellite.send("POST", API + "/sync/response-file", pair.satellite.adminToken(),
-                "multipart/form-data; boundary=" + boundary, HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     static JsonNode json(byte[] bytes) {

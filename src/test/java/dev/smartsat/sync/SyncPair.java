@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.pki.Pki;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,6 +58,11 @@ public final class SyncPair implements AutoCloseable {
             upstream.close();
             throw e;
         }
+    }
+
+    /** A PKI neither server trusts, to sign genuine but unwelcome files with. */
+    Pki strangerPki() {
+        return Pki.loadOrCreate(dir.resolve("stranger/certs"), List.of(), Clock.systemUTC());
     }
 
     // ------------------------------------------------------------------------------------------ reads
@@ -129,6 +137,27 @@ public final class SyncPair implements AutoCloseable {
                 HttpRequest.BodyPublishers.ofByteArray(request));
     }
 
+    /** The upstream server's response file for a request, through its API. */
+    byte[] answered(byte[] request) {
+        Response r = processOnline(request);
+        assertEquals(200, r.status(), r.toString());
+        return r.body().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The satellite's answer to a response file uploaded as a browser does: the multipart part named {@code part}. */
+    Response uploadMultipart(String part, byte[] content) {
+        String boundary = "----SmartSatTestBoundary7MA4YWxkTrZu0gW";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part
+                + "\"; filename=\"response.json\"\r\nContent-Type: application/json\r\n\r\n";
+        String tail = "\r\n--" + boundary + "--\r\n";
+        byte[] body = new byte[head.length() + content.length + tail.length()];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, body, 0, head.length());
+        System.arraycopy(content, 0, body, head.length(), content.length);
+        System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, body, head.length() + content.length, tail.length());
+        return satellite.send("POST", API + "/sync/response-file", satellite.adminToken(),
+                "multipart/form-data; boundary=" + boundary, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
     /** The satellite's answer to an uploaded response file (raw JSON body). */
     Response upload(byte[] response) {
         return satellite.send("POST", API + "/sync/response-file", satellite.adminToken(), "application/json",
@@ -138,15 +167,23 @@ public final class SyncPair implements AutoCloseable {
     /** What {@code smartsat cssm process-sync} printed and exited with. */
     record Cli(int exit, String out, String err) {}
 
-    /** {@code cssm process-sync} on the upstream's dirs (its server must be stopped first, or this fails). */
-    Cli processOffline(Path in, Path out) {
+    /** {@code cssm process-sync} on the upstream's dirs, also while its server runs on them. */
+    Cli processByCommand(Path in, Path out) {
+        return cssm("process-sync", "--in", in.toString(), "--out", out.toString(),
+                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+    }
+
+    /** {@code smartsat cssm ARGS…} run in this JVM. */
+    static Cli cssm(String... args) {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(stdout, true));
         cli.setErr(new PrintWriter(stderr, true));
-        int exit = cli.execute("cssm", "process-sync", "--in", in.toString(), "--out", out.toString(),
-                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+        String[] all = new String[args.length + 1];
+        all[0] = "cssm";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int exit = cli.execute(all);
         return new Cli(exit, stdout.toString(), stderr.toString());
     }
 

@@ -1,0 +1,161 @@
+package dev.smartsat.sync;
+
+import static dev.smartsat.sync.SyncPair.API;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.cli.CssmCommand;
+import dev.smartsat.pki.Pki;
+import dev.smartsat.store.DataDirLock;
+import dev.smartsat.store.Store;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code smartsat cssm process-sync} run on the data and certs dirs of an upstream server that is running
+ * (SPEC §8): what the command writes — a satellite's pinned certificate, its sequence — the server sees at its
+ * next request, a pin the server made the command keeps, and a database the command would have to migrate
+ * under the server is left alone. The command runs in this JVM, where the server holds the data dir's lock.
+ */
+class ProcessSyncBesideUpstreamTest {
+    @TempDir
+    static Path dir;
+    @AutoClose
+    static SyncPair pair;
+    static Pki strangerPki;
+
+    @BeforeAll
+    static void start() {
+        pair = SyncPair.start(dir, "disconnected");
+        strangerPki = pair.strangerPki();
+    }
+
+    @Test
+    void aSatellitePinnedByTheCommandIsSeenByTheRunningServer() {
+        String satelliteId = UUID.randomUUID().toString();
+        byte[] request = asNewSatellite(pair.requestFile(), satelliteId, pair.satellite.server().pki());
+        long sequence = FileSyncTest.json(FileSyncTest.json(request).get("payload").asText().getBytes(StandardCharsets.UTF_8)).get("sequence")
+                .asLong();
+
+        SyncPair.Cli cli = pair.processByCommand(SyncPair.write(dir.resolve("pin.json"), request), dir.resolve("pin-out.json"));
+        assertEquals(0, cli.exit(), cli.toString());
+
+        JsonNode seen = satellite(satelliteId);
+        assertEquals(sequence, seen.get("lastSequence").asLong(), seen.toString());
+        Response impostor = pair.processOnline(asNewSatellite(request, satelliteId, strangerPki));
+        assertEquals(403, impostor.status(), impostor.toString());
+        assertTrue(impostor.json().get("message").asText().contains("another signing certificate"), impostor.toString());
+        assertEquals(200, pair.processOnline(request).status(), "the pinned certificate itself is still welcome");
+    }
+
+    @Test
+    void aCertificateOtherThanThePinnedOneMakesTheCommandExitNonZeroSayingWhy() {
+        String satelliteId = UUID.randomUUID().toString();
+        byte[] request = asNewSatellite(pair.requestFile(), satelliteId, pair.satellite.server().pki());
+        assertEquals(200, pair.processOnline(request).status());
+        JsonNode before = satellite(satelliteId);
+
+        Path out = dir.resolve("refused.json");
+        SyncPair.Cli cli = pair.processByCommand(SyncPair.write(dir.resolve("impostor.json"),
+                asNewSatellite(request, satelliteId, strangerPki)), out);
+        assertEquals(CssmCommand.REFUSED, cli.exit(), cli.toString());
+        assertTrue(cli.err().contains("refused (403)") && cli.err().contains("another signing certificate"), cli.err());
+        assertFalse(out.toFile().exists());
+        assertEquals(before, satellite(satelliteId), "a refused request changes nothing upstream");
+    }
+
+    @Test
+    void aGzipRequestGetsAGzipResponseTheSatelliteTakesAsItIs() throws IOException {
+        Path in = SyncPair.write(dir.resolve("request.json.gz"), SyncFiles.gzip(new String(pair.requestFile(),
+                StandardCharsets.UTF_8)));
+        Path out = dir.resolve("response.json.gz");
+        SyncPair.Cli cli = pair.processByCommand(in, out);
+        assertEquals(0, cli.exit(), cli.toString());
+        assertTrue(cli.out().contains("(gzip)"), cli.out());
+        byte[] gzip = SyncPair.read(out);
+        assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, new byte[] {gzip[0], gzip[1]});
+        try (GZIPInputStream unzipped = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            assertEquals("SYNC_RESPONSE", FileSyncTest.json(FileSyncTest.json(unzipped.readAllBytes()).get("payload")
+                    .asText().getBytes(StandardCharsets.UTF_8)).get("type").asText());
+        }
+        Response uploaded = pair.upload(gzip);
+        assertEquals(200, uploaded.status(), uploaded.toString());
+
+        Path plainIn = SyncPair.write(dir.resolve("plain.json"), pair.requestFile());
+        SyncPair.Cli named = pair.processByCommand(plainIn, dir.resolve("named.gz"));
+        assertEquals(0, named.exit(), named.toString());
+        assertEquals(0x1f, SyncPair.read(dir.resolve("named.gz"))[0], "an --out ending in .gz is written gzipped");
+    }
+
+    @Test
+    void aDatabaseTheCommandWouldHaveToMigrateUnderARunningServerIsLeftAlone() throws SQLException {
+        Path data = dir.resolve("other-schema/data");
+        String url = "jdbc:sqlite:" + data.resolve("smartsat.db");
+        Store.open(url, 5000).close();
+        Path request = SyncPair.write(dir.resolve("any.json"), pair.requestFile());
+        try (DataDirLock server = DataDirLock.acquire(data)) {
+            sql(url, "DELETE FROM flyway_schema_history WHERE version = '6'");
+            SyncPair.Cli behind = processOn(data, request);
+            assertEquals(CssmCommand.CANNOT_RUN, behind.exit(), behind.toString());
+            assertTrue(behind.err().contains("would have to migrate"), behind.err());
+            assertEquals(0, count(url, "SELECT COUNT(*) FROM flyway_schema_history WHERE version = '6'"), "not migrated");
+
+            sql(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                    + " installed_by, execution_time, success) VALUES (99, '99', 'later', 'SQL', 'V99__later.sql', 0, 'x', 0, 1)");
+            SyncPair.Cli ahead = processOn(data, request);
+            assertEquals(CssmCommand.CANNOT_RUN, ahead.exit(), ahead.toString());
+            assertTrue(ahead.err().contains("is older than"), ahead.err());
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- helpers
+
+    private static SyncPair.Cli processOn(Path data, Path request) {
+        return SyncPair.cssm("process-sync", "--in", request.toString(), "--out", dir.resolve("never.json").toString(),
+                "--data-dir", data.toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+    }
+
+    /** The request as a satellite the upstream has not heard from would send it, signed with {@code pki}. */
+    private static byte[] asNewSatellite(byte[] request, String satelliteId, Pki pki) {
+        return FileSyncTest.resigned(request, pki, p -> p.put("satelliteId", satelliteId));
+    }
+
+    private static JsonNode satellite(String satelliteId) {
+        Response r = pair.upstream.get(API + "/satellites?limit=1000", pair.upstream.adminToken());
+        assertEquals(200, r.status(), r.toString());
+        for (JsonNode s : r.json().get("satellites")) {
+            if (s.get("satelliteId").asText().equals(satelliteId)) {
+                return s;
+            }
+        }
+        throw new AssertionError("the upstream does not list satellite " + satelliteId + ": " + r);
+    }
+
+    private static void sql(String url, String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        }
+    }
+
+    private static long count(String url, String query) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            return s.executeQuery(query).getLong(1);
+        }
+    }
+}
