@@ -2,6 +2,7 @@ package dev.smartsat.cli;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
+import dev.smartsat.server.Logging;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Seeder;
 import dev.smartsat.pki.Pki;
@@ -59,6 +60,7 @@ public final class CssmCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Settings settings = locations.loader().load();
+            Logging.apply(settings.logging());
             byte[] request;
             try {
                 request = Files.readAllBytes(in);
