@@ -55,6 +55,7 @@ class MetricsTest {
             assertEquals(200, sat.get(VA + "/devices/" + device.piid, admin).status());
             // not a sync file: a failed sync
             assertEquals(400, sat.post("/backend/api/v1/sync/response-file", admin, "{\"not\":\"a sync response\"}").status());
+            assertEquals(404, sat.get("/no/such/" + device.piid, admin).status());
             String viewer = sat.tokenForRole("viewer");
 
             TestSatellite.Response scrape = sat.get("/metrics", viewer);
@@ -68,6 +69,7 @@ class MetricsTest {
             assertEquals(1, value(samples, "smartsat_http_requests_seconds_count", "method", "GET",
                     "route", "/backend/api/v1/accounts/{account}/virtual-accounts/{va}/devices/{piid}", "status", "200"));
             assertTrue(has(samples, "smartsat_http_requests_seconds_bucket", "route", "/backend/oauth/token"));
+            assertEquals(1, value(samples, "smartsat_http_requests_seconds_count", "route", "unmatched", "status", "404"));
             assertEquals(1, value(samples, "smartsat_product_instances", "registration_status", "REGISTERED",
                     "authorization_status", "AUTHORIZED"));
             assertTrue(value(samples, "smartsat_license_pool_quantity", "virtual_account", "Default",
