@@ -104,7 +104,7 @@ public final class Metrics implements TransportHandler.Observer, AutoCloseable {
     }
 
     /** {@code GET /metrics}. */
-    public void scrape(Context ctx) {
+    void scrape(Context ctx) {
         countIfStale();
         ctx.contentType(CONTENT_TYPE).result(registry.scrape());
     }
