@@ -31,6 +31,7 @@ class ServeJarIT {
     @TempDir
     Path dir;
     private int port;
+    private String bearer;
 
     /**
      * With no arguments when 8443 is free (the README's promise exactly); when something else holds 8443, the
@@ -76,6 +77,9 @@ class ServeJarIT {
             String secret = new ObjectMapper().readTree(dir.resolve("data/admin-credentials.json").toFile())
                     .get("client_secret").asText();
             assertTrue(!text.contains(secret), "the admin secret must not be logged");
+            assertTrue(!text.contains(bearer), "a bearer token must not be logged");
+            // the health polls above are debug lines, below the default level
+            assertTrue(!text.contains("GET /health"), text);
 
             serve.destroy(); // SIGTERM, as `kill` or a service manager sends it (SPEC §13)
             assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve stops within 30 s of SIGTERM");
@@ -99,7 +103,7 @@ class ServeJarIT {
         HttpResponse<String> token = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/backend/oauth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        String bearer = new ObjectMapper().readTree(token.body()).get("access_token").asText();
+        bearer = new ObjectMapper().readTree(token.body()).get("access_token").asText();
         String va = "https://localhost:" + port + "/backend/api/v1/accounts/Example%20Corp/virtual-accounts/Default";
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(va + "/tokens"))
                 .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")

@@ -24,6 +24,7 @@ import dev.smartsat.transport.TransportHandler;
 import dev.smartsat.transport.TrustFiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.security.RouteRole;
 import java.util.Set;
 
@@ -33,6 +34,9 @@ import java.util.Set;
  */
 public final class Routes {
     public static final String API = "/backend/api/v1";
+    public static final String TRANSPORT = "/SmartTransport";
+    static final String HEALTH = "/health";
+    static final String METRICS = "/metrics";
     static final String VA = API + "/accounts/{account}/virtual-accounts/{va}";
     static final String PRINCIPAL = "smartsat.principal";
 
@@ -42,9 +46,12 @@ public final class Routes {
                            ClockControl clockControl, Faults faults, boolean simulationEnabled, boolean upstream,
                            long maxBody, Sync sync, long syncMaxBytes) {}
 
-    /** What the routes outside the management API are built from: /health's facts and the device transport. */
+    /**
+     * What the routes outside the management API are built from: /health's facts, the device transport, and
+     * /metrics' handler (the server keeps the metrics).
+     */
     public record Satellite(String role, String mode, String version, TransportHandler transport, Pki pki,
-                            CrlPublisher crl) {}
+                            CrlPublisher crl, Handler metrics) {}
 
     private Routes() {}
 
@@ -71,12 +78,14 @@ public final class Routes {
         app.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, bodyLimit(ctx.path(), s.maxBody(), s.syncMaxBytes())));
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
 
-        app.get("/health", health::get, PUBLIC);
+        app.get(HEALTH, health::get, PUBLIC);
+        // Any role may read the metrics; a monitor gets a viewer client of its own.
+        app.get(METRICS, sat.metrics(), READ);
 
         // Devices (SPEC §2, §3): what to trust, and the signed messages, which carry their own authentication.
         app.get("/SmartTransport/trust", trust::bundle, PUBLIC);
         app.get("/SmartTransport/crl", trust::crl, PUBLIC);
-        app.post("/SmartTransport", transport::handle, PUBLIC);
+        app.post(TRANSPORT, transport::handle, PUBLIC);
 
         app.post("/backend/oauth/token", clients::token, PUBLIC);
 
@@ -135,12 +144,17 @@ public final class Routes {
         app.post(API + "/sim/faults", simulation::postFaults, ADMIN);
     }
 
+    /** The routes monitors poll: their answers are not worth a log line each. */
+    public static boolean isMonitoring(String route) {
+        return route.equals(HEALTH) || route.equals(METRICS);
+    }
+
     /**
      * The largest body a route reads: a device message has its own limit, a management body
      * {@code server.max_body_bytes}, and a sync file {@code sync.max_bytes} (SPEC §4, §8).
      */
     public static long bodyLimit(String path, long maxBody, long syncMaxBytes) {
-        if (path.startsWith("/SmartTransport")) {
+        if (path.startsWith(TRANSPORT)) {
             return TransportHandler.MAX_BODY;
         }
         return isSyncUpload(path) ? syncMaxBytes : maxBody;

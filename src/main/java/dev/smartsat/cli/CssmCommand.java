@@ -2,6 +2,7 @@ package dev.smartsat.cli;
 
 import dev.smartsat.config.Catalog;
 import dev.smartsat.config.Settings;
+import dev.smartsat.server.Logging;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Seeder;
 import dev.smartsat.pki.Pki;
@@ -72,6 +73,7 @@ public final class CssmCommand implements Runnable {
         public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             Settings settings = locations.loader().load();
+            Logging.apply(settings.logging());
             if (!Files.isRegularFile(in) || !Files.isReadable(in)) {
                 err.println("smartsat: cssm process-sync: cannot read the sync request --in " + in
                         + ": no such readable file");

@@ -1,6 +1,7 @@
 package dev.smartsat.cli;
 
 import dev.smartsat.config.Settings;
+import dev.smartsat.server.Logging;
 import dev.smartsat.server.SmartSatServer;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -25,6 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = locations.loader().flag("server.port", port).flag("role", role).load();
+        Logging.apply(settings.logging());
         SmartSatServer server = SmartSatServer.start(settings, Clock.systemUTC(), System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One debug line at stop with each cache's hit rate, so a run (the fleet benchmark, say) shows whether the
- * caches' bounds still fit: {@code -Dorg.slf4j.simpleLogger.log.dev.smartsat.server.CacheHitRates=debug}.
+ * caches' bounds still fit (with {@code logging.level: debug}).
  */
 final class CacheHitRates {
     private static final Logger log = LoggerFactory.getLogger(CacheHitRates.class);

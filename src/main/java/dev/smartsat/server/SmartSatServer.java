@@ -1,5 +1,7 @@
 package dev.smartsat.server;
 
+import static net.logstash.logback.argument.StructuredArguments.v;
+
 import dev.smartsat.api.AdminCredentialsFile;
 import dev.smartsat.api.ApiDocs;
 import dev.smartsat.api.Json;
@@ -11,6 +13,7 @@ import dev.smartsat.config.Settings;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Compliance;
+import dev.smartsat.licensing.Inventory;
 import dev.smartsat.reservation.Devices;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
@@ -30,6 +33,7 @@ import dev.smartsat.transport.TransportHandler;
 import dev.smartsat.transport.TransportResponses;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
@@ -41,7 +45,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import jakarta.servlet.DispatcherType;
@@ -59,7 +62,6 @@ public final class SmartSatServer implements AutoCloseable {
     private static final Logger access = LoggerFactory.getLogger("smartsat.access");
     private static final int MAX_THREADS = 250;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern TOKEN_IN_PATH = Pattern.compile("(/tokens/)([^/]{0,8})[^/]*");
 
     private final Settings settings;
     private final SimulatedClock clock;
@@ -74,6 +76,7 @@ public final class SmartSatServer implements AutoCloseable {
     private final Sync sync;
     private final TransportHandler transport;
     private final AsyncBodies bodies;
+    private final Metrics metrics;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -97,18 +100,22 @@ public final class SmartSatServer implements AutoCloseable {
             Licenses.Usage usage = settings.isUpstream() ? new UpstreamUsage(compliance) : compliance;
             this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
+            var licenses = new Licenses(store, clock, usage);
+            this.metrics = new Metrics(new Inventory(store, clock, licenses),
+                    settings.isUpstream() ? null : sync.satellite());
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
-                    new Licenses(store, clock, usage), new Devices(store, clock, compliance, reservations),
+                    licenses, new Devices(store, clock, compliance, reservations),
                     reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults,
                     settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes(), sync,
                     settings.sync().maxBytes());
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
-                    settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()));
+                    settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()),
+                    metrics);
             this.bodies = new AsyncBodies(this::bodyLimit, req -> !req.getRequestURI().startsWith(Routes.API)
                     || Routes.hasValidBearer(req.getHeader("Authorization"), clients),
                     settings.server().minBodyBytesPerSecond());
             var satellite = new Routes.Satellite(settings.role(), settings.mode(), version(), transport, pki,
-                    new CrlPublisher(store, pki, clock));
+                    new CrlPublisher(store, pki, clock), metrics::scrape);
             this.app = createApp(satellite, services);
             this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smartsat-housekeeping");
@@ -146,26 +153,43 @@ public final class SmartSatServer implements AutoCloseable {
     }
 
     /**
-     * One access-log line per request. A device message that succeeded is logged at DEBUG: a busy satellite
-     * answers thousands a second, and a line each would drown everything else (and serialise the request
-     * threads on the console); refusals and every management call stay at INFO.
+     * Every request, once answered: its metrics, and one access-log line. A device message that succeeded, /health
+     * and /metrics are logged at DEBUG: a busy satellite answers thousands a second, monitors poll, and a line
+     * each would drown everything else (and serialise the request threads on the console); refusals and every
+     * management call stay at INFO. In the JSON format the line's parts are fields of their own.
      */
-    private static void logAccess(Context ctx, Float ms) {
-        boolean routineDeviceMessage = ctx.statusCode() < 300 && ctx.path().startsWith("/SmartTransport");
-        if (routineDeviceMessage ? access.isDebugEnabled() : access.isInfoEnabled()) {
-            String line = ctx.method() + " " + loggable(ctx.path()) + " " + ctx.statusCode() + " " + Math.round(ms) + "ms client="
-                    + Routes.principalOf(ctx);
-            if (routineDeviceMessage) {
-                access.debug(line);
+    private void onAnswered(Context ctx, Float ms) {
+        String route = routeOf(ctx);
+        boolean deviceMessage = route.equals(Routes.TRANSPORT) && ctx.method() == HandlerType.POST;
+        if (!deviceMessage) {
+            // a device message is counted by its handler, which knows its type and result
+            metrics.request(ctx.method().name(), route, ctx.statusCode(), (long) (ms * 1_000_000));
+        }
+        boolean routine = ctx.statusCode() < 300 && (ctx.path().startsWith(Routes.TRANSPORT) || Routes.isMonitoring(route));
+        if (routine ? access.isDebugEnabled() : access.isInfoEnabled()) {
+            Object[] line = {v("method", ctx.method().name()), v("path", loggable(ctx.path())),
+                v("status", ctx.statusCode()), v("ms", Math.round(ms)), v("client", Routes.principalOf(ctx))};
+            if (routine) {
+                access.debug("{} {} {} {}ms client={}", line);
             } else {
-                access.info(line);
+                access.info("{} {} {} {}ms client={}", line);
             }
+        }
+    }
+
+    /** The route template the request matched, never its raw path: a label of the metrics. */
+    private static String routeOf(Context ctx) {
+        try {
+            String template = ctx.endpointHandlerPath();
+            return template == null || template.isEmpty() || template.equals("*") ? Metrics.UNMATCHED : template;
+        } catch (IllegalStateException e) {
+            return Metrics.UNMATCHED;
         }
     }
 
     /** A path as it may be logged: a registration token in it shows only its first 8 characters (SPEC §13). */
     static String loggable(String path) {
-        return TOKEN_IN_PATH.matcher(path).replaceAll("$1$2...");
+        return Redaction.path(path);
     }
 
     /** Javalin on Jetty: TLS, threads, body reading and the access log, then the route table and its errors. */
@@ -194,7 +218,7 @@ public final class SmartSatServer implements AutoCloseable {
                 handler.addFilter(new FilterHolder(bodies), "/*",
                         EnumSet.of(DispatcherType.REQUEST));
             });
-            config.requestLogger.http(SmartSatServer::logAccess);
+            config.requestLogger.http(this::onAnswered);
             config.staticFiles.add(ApiDocs::assets);
         });
         Routes.register(javalin, satellite, services);
@@ -318,6 +342,7 @@ public final class SmartSatServer implements AutoCloseable {
             drained = "requests still in flight after " + STOP_TIMEOUT.toSeconds() + " s were cut off ("
                     + rootMessage(e) + ")";
         } finally {
+            metrics.close();
             store.close();
             lock.close();
         }

@@ -31,6 +31,18 @@ public interface InstanceDao {
             + "  OR (:status IN ('AUTHORIZED', 'OUT_OF_COMPLIANCE') AND authorization_status = :status"
             + "      AND authorization_expires_at > :now))";
 
+    /** How many instances have each pair of statuses, as {@code ProductInstance} computes them at {@code now}. */
+    record StatusCount(String registrationStatus, String authorizationStatus, long count) {}
+
+    // One pass over the table, grouped in SQL: the metrics scrape this with 100,000 instances.
+    @SqlQuery("SELECT CASE WHEN reservation_status IS NOT NULL THEN 'RESERVED'"
+            + "  WHEN registration_expires_at <= :now THEN 'REGISTRATION_EXPIRED' ELSE 'REGISTERED' END"
+            + "  AS registration_status,"
+            + " CASE WHEN authorization_expires_at <= :now THEN 'AUTHORIZATION_EXPIRED'"
+            + "  ELSE COALESCE(authorization_status, 'NO_LICENSES_IN_USE') END AS authorization_status,"
+            + " COUNT(*) AS count FROM product_instance GROUP BY 1, 2 ORDER BY 1, 2")
+    List<StatusCount> countByStatus(@Bind("now") Instant now);
+
     @SqlQuery("SELECT " + COLUMNS + " FROM product_instance WHERE piid = ?")
     Optional<ProductInstance> byPiid(String piid);
 

@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,9 @@ public final class SatelliteSync {
     private final RequestBuilder builder;
     private final String trust;
     private volatile Consumer<Tx> applyProbe = tx -> { };
+    // Since this start, for the metrics; the sync state keeps only the last of each.
+    private final AtomicLong successes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
 
     private SatelliteSync(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
         this.store = store;
@@ -83,6 +87,16 @@ public final class SatelliteSync {
             return null;
         });
         return new SatelliteSync(store, clock, pki, usage, trust);
+    }
+
+    /** Responses applied since the server started. */
+    public long successes() {
+        return successes.get();
+    }
+
+    /** Syncs failed since the server started: responses rejected, and network syncs that did not complete. */
+    public long failures() {
+        return failures.get();
     }
 
     public SyncState state() {
@@ -121,7 +135,11 @@ public final class SatelliteSync {
             SyncResponse response = SyncJson.read(document.payload(), SyncResponse.class, "the sync response");
             PayloadChecks.check(response);
             String digest = document.payloadDigest();
-            return store.write(tx -> apply(tx, response, digest, via));
+            Imported imported = store.write(tx -> apply(tx, response, digest, via));
+            if (imported.applied()) {
+                successes.incrementAndGet();
+            }
+            return imported;
         } catch (RuntimeException e) {
             String reason = e instanceof ClientError ? e.getMessage() : "internal error: " + e;
             recordFailure(via, "the sync response was rejected: " + reason);
@@ -166,6 +184,7 @@ public final class SatelliteSync {
     public void recordFailure(Via via, String reason) {
         String trimmed = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 1) + "…" : reason;
         log.warn("sync {} failed: {}", via.words, trimmed);
+        failures.incrementAndGet();
         try {
             store.write(tx -> {
                 Instant now = clock.instant();

@@ -53,9 +53,22 @@ public final class TransportHandler {
     private final int concurrency;
     private final Semaphore turns;
     private final Duration queueTimeout;
+    private final Observer observer;
+
+    /**
+     * Told of every answer: its message type (null when the request never parsed that far), its result code
+     * (a {@link MessageCode}'s name or one of {@link TransportResponses}' codes) and the nanoseconds from
+     * arrival to answer. Called on the request thread: it must be quick.
+     */
+    public interface Observer {
+        Observer NONE = (type, result, nanos) -> { };
+
+        void answered(MessageType type, String result, long nanos);
+    }
 
     public TransportHandler(Registrations registrations, TransportResponses responses, Faults faults, Clock clock,
-                            int concurrency, Duration queueTimeout) {
+                            int concurrency, Duration queueTimeout, Observer observer) {
+        this.observer = observer;
         this.concurrency = concurrency;
         this.turns = new Semaphore(concurrency, true);
         this.queueTimeout = queueTimeout;
@@ -89,19 +102,20 @@ public final class TransportHandler {
      * timeout is answered OK_TRY_AGAIN (503, Retry-After), the SPEC's word for overload.
      */
     public void handle(Context ctx) {
+        long arrived = System.nanoTime();
         byte[] body;
         try {
             body = read(ctx);
         } catch (Failure f) {
-            responses.failed(ctx, f.code, f.getMessage(), null, f.data);
+            observer.answered(null, responses.failed(ctx, f.code, f.getMessage(), null, f.data), System.nanoTime() - arrived);
             return;
         }
         if (!admit()) {
-            responses.tryAgain(ctx, 503, Envelope.nonceOf(body));
+            observer.answered(null, responses.tryAgain(ctx, 503, Envelope.nonceOf(body)), System.nanoTime() - arrived);
             return;
         }
         try {
-            process(ctx, body);
+            process(ctx, body, arrived);
         } finally {
             turns.release();
         }
@@ -126,29 +140,36 @@ public final class TransportHandler {
         }
     }
 
-    private void process(Context ctx, byte[] body) {
+    private void process(Context ctx, byte[] body, long arrived) {
         String nonce = null;
+        MessageType type = null;
+        String result;
         try {
             Envelope envelope = Envelope.parse(body);
             JsonNode payload = envelope.payloadJson();
             nonce = TransportRequest.validNonce(payload);
-            if (injectFault(ctx, nonce)) {
-                return;
+            Faults.Decision fault = injectFault();
+            if (fault.fail()) {
+                result = responses.tryAgain(ctx, fault.status(), nonce);
+            } else {
+                TransportRequest request = TransportRequest.parse(payload);
+                type = request.type();
+                checkTimestamp(request);
+                Object data = dispatch(request, envelope);
+                result = responses.ok(ctx, nonce, data);
             }
-            TransportRequest request = TransportRequest.parse(payload);
-            checkTimestamp(request);
-            Object data = dispatch(request, envelope);
-            responses.ok(ctx, nonce, data);
         } catch (Failure f) {
-            responses.failed(ctx, f.code, f.getMessage(), nonce, f.data);
+            result = responses.failed(ctx, f.code, f.getMessage(), nonce, f.data);
         } catch (Envelope.MalformedException | TransportRequest.Malformed e) {
-            responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(), nonce != null ? nonce : Envelope.nonceOf(body), null);
+            result = responses.failed(ctx, MessageCode.MALFORMED, e.getMessage(),
+                    nonce != null ? nonce : Envelope.nonceOf(body), null);
         } catch (DeviceRefusal r) {
-            responses.failed(ctx, MessageCode.of(r.reason()), r.getMessage(), nonce, null);
+            result = responses.failed(ctx, MessageCode.of(r.reason()), r.getMessage(), nonce, null);
         } catch (RuntimeException e) {
             log.error("unexpected error handling a transport request", e);
-            responses.error(ctx, nonce);
+            result = responses.error(ctx, nonce);
         }
+        observer.answered(type, result, System.nanoTime() - arrived);
     }
 
     /** Each message type to its domain operation; every type but REGISTER is verified against its instance first. */
@@ -275,7 +296,8 @@ public final class TransportHandler {
         }
     }
 
-    private boolean injectFault(Context ctx, String nonce) {
+    /** The simulated fault for this request (SPEC §9), after its delay; a failing one is answered OK_TRY_AGAIN. */
+    private Faults.Decision injectFault() {
         Faults.Decision d = faults.transport();
         if (d.delayMs() > 0) {
             try {
@@ -284,11 +306,7 @@ public final class TransportHandler {
                 Thread.currentThread().interrupt();
             }
         }
-        if (d.fail()) {
-            responses.tryAgain(ctx, d.status(), nonce);
-            return true;
-        }
-        return false;
+        return d;
     }
 
     private static byte[] read(Context ctx) throws Failure {

@@ -11,6 +11,8 @@ import java.util.List;
 /** Builds and signs every /SmartTransport answer: {status, message_code, message, timestamp, nonce, data}. */
 public final class TransportResponses {
     static final int RETRY_AFTER_SECONDS = 1;
+    /** The result codes of answers without a message_code. */
+    public static final String OK = "OK", TRY_AGAIN = "OK_TRY_AGAIN", ERROR = "ERROR";
 
     private final Pki pki;
     private final Clock clock;
@@ -32,24 +34,30 @@ public final class TransportResponses {
         return signingPem;
     }
 
-    void ok(Context ctx, String nonce, Object data) {
-        send(ctx, 200, "OK", null, null, nonce, data);
+    // Each answer returns its result code for the metrics: the message_code, or its status when it has none.
+
+    String ok(Context ctx, String nonce, Object data) {
+        send(ctx, 200, OK, null, null, nonce, data);
+        return OK;
     }
 
-    void failed(Context ctx, MessageCode code, String message, String nonce, Object data) {
+    String failed(Context ctx, MessageCode code, String message, String nonce, Object data) {
         send(ctx, code.httpStatus(), "FAILED", code.name(), message, nonce, data);
+        return code.name();
     }
 
-    void tryAgain(Context ctx, int status, String nonce) {
+    String tryAgain(Context ctx, int status, String nonce) {
         ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        send(ctx, status, "OK_TRY_AGAIN", null, "temporarily unavailable; retry after " + RETRY_AFTER_SECONDS + " s",
+        send(ctx, status, TRY_AGAIN, null, "temporarily unavailable; retry after " + RETRY_AFTER_SECONDS + " s",
                 nonce, null);
+        return TRY_AGAIN;
     }
 
     /** A server fault, not the device's: still a signed answer, never a stack trace. */
-    void error(Context ctx, String nonce) {
+    String error(Context ctx, String nonce) {
         ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        send(ctx, 500, "OK_TRY_AGAIN", null, "internal error; retry later", nonce, null);
+        send(ctx, 500, TRY_AGAIN, null, "internal error; retry later", nonce, null);
+        return ERROR;
     }
 
     private void send(Context ctx, int status, String result, String code, String message, String nonce, Object data) {

@@ -101,12 +101,13 @@ class ApiDescriptionTest {
         }
         Map<String, JsonNode> documented = operations();
 
-        // The management API, its token endpoint, health and the device transport must all be described; other
+        // The management API, its token endpoint, health, metrics and the device transport must all be described; other
         // routes (the browsable view and its script) may be.
         Set<String> undocumented = new TreeSet<>();
         served.keySet().stream().filter(r -> {
             String path = r.substring(r.indexOf(' ') + 1);
-            return path.startsWith("/backend/") || path.startsWith("/SmartTransport") || path.equals("/health");
+            return path.startsWith("/backend/") || path.startsWith("/SmartTransport") || path.equals("/health")
+                    || path.equals("/metrics");
         }).filter(r -> !documented.containsKey(r)).forEach(undocumented::add);
         Set<String> notServed = new TreeSet<>(documented.keySet());
         notServed.removeAll(served.keySet());

@@ -2,11 +2,11 @@ package dev.smartsat.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -104,18 +104,17 @@ final class RawHttps {
         return out.toString();
     }
 
-    /** What the server logs (to stderr) while {@code work} runs. */
+    /** What the server logs while {@code work} runs (Logback's output, as `serve` sets it up, captured). */
     static <T> String logDuring(Callable<T> work) throws Exception {
-        PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Logging.apply(new Settings.Logging("text", "info"), captured);
         try {
             work.call();
         } finally {
-            System.setErr(original);
+            Logging.reset();
         }
         String log = captured.toString(StandardCharsets.UTF_8);
-        original.print(log);
+        System.err.print(log);
         return log;
     }
 }

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.config.Settings;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +42,14 @@ class ServerLifecycleTest {
 
     @Test
     void bootstrapAdminSecretIsWrittenWithMode0600AndNeverLogged() throws Exception {
-        PrintStream original = System.err;
+        // Captured where Logback writes, as `serve` sets it up: System.err is taken once, when Logback starts.
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         TestSatellite sat;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Logging.apply(new Settings.Logging("text", "info"), captured);
         try {
             sat = TestSatellite.start(dir);
         } finally {
-            System.setErr(original);
+            Logging.reset();
         }
         try (sat) {
             Path file = dir.resolve("data/admin-credentials.json");
