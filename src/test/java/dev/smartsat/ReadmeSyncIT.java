@@ -29,7 +29,9 @@ class ReadmeSyncIT {
         int start = readme.indexOf("## Synchronizing with the upstream");
         assertTrue(start >= 0, "the README has no sync section");
         String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
-        StringBuilder script = new StringBuilder("set -euo pipefail\n");
+        // The harness's own first lines: stop at the first failing command, and then stop the servers the section
+        // started in the background, which would otherwise outlive the shell (they are no longer its descendants).
+        StringBuilder script = new StringBuilder("set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n");
         Matcher block = Pattern.compile("```bash\n(.*?)```", Pattern.DOTALL).matcher(section);
         int blocks = 0;
         while (block.find()) {

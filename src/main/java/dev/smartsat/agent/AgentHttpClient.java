@@ -42,18 +42,20 @@ import org.apache.hc.core5.util.Timeout;
  * The agent's HTTPS client: Apache HttpClient 5 (classic, blocking) with a pool of kept-alive connections sized to
  * the callers' concurrency. The server's certificate must chain to the one root given and name the host asked for.
  *
- * <p>It replaced a hand-made HTTP/1.1 client (issue 12 item 7), which did not win the measurement: on the 2-core
- * machine, shared with other builds (load average 20–39), a fresh server per run, {@code --warmup 20000 --devices
- * 20000 --concurrency 32}, runs interleaved, 3 each, 0 failures:
+ * <p>It replaced a hand-made HTTP/1.1 client (issue 12 item 7), which did not win the measurement clearly: on the
+ * 2-core development machine, quiet (load average 1–10), both clients in one build, a fresh server per run,
+ * {@code --warmup 20000 --devices 20000 --concurrency 32}, runs alternated, 3 each, 0 failures:
  *
  * <pre>
- *               registrations/s  authorizations/s  p50 reg / auth  p99 reg / auth      fleet JVM CPU
- * hand-made     375–617          601–1,048         41–58 / 24–37   241–578 / 158–235   53.3–57.4 s
- * HttpClient 5  299–500          514–1,043         47–63 / 24–28   266–709 / 135–409   59.3–63.2 s
+ *               registrations/s  authorizations/s  p50 reg / auth ms      p99 reg / auth ms      fleet JVM CPU
+ * hand-made     1,071–1,124      1,924–2,118       25.4–27.5 / 14.1–15.8  60.4–67.2 / 25.7–29.4  48.7–50.9 s
+ * HttpClient 5  1,061–1,105      1,975–2,024       26.2–26.3 / 14.9–15.2  61.0–68.4 / 28.3–28.9  52.5–55.7 s
  * </pre>
  *
- * Run for run the throughput went either way by 20–50%, so the hand-made client did not win clearly; the one
- * steady difference is about 10% more CPU in the fleet's JVM (some 75 µs per request, 80,000 requests a run).
+ * Throughput and latency are within the run-to-run spread (mean registrations/s 2% lower); the one steady
+ * difference is about 8% more CPU in the fleet's JVM (some 50 µs per request, 80,000 requests a run), which a
+ * 2-core machine shared with the satellite does not turn into throughput. Earlier, on the same machine under other
+ * builds (load 20–39), throughput went either way by 20–50% run for run.
  */
 public final class AgentHttpClient implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 64 * 1024;
