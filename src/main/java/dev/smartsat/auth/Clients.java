@@ -27,6 +27,7 @@ public final class Clients {
     private final Clock wall;
     private final int bcryptCost;
     private final BearerTokens tokens;
+    private final ConsoleSessions sessions;
 
     /** A client as listed: never its secret. */
     public record ClientInfo(String clientId, String name, String role, Instant createdAt) {}
@@ -41,6 +42,7 @@ public final class Clients {
         this.wall = wall;
         this.bcryptCost = bcryptCost;
         this.tokens = new BearerTokens(store, wall, tokenTtl);
+        this.sessions = new ConsoleSessions(this, store, wall, tokenTtl);
     }
 
     /**
@@ -75,11 +77,22 @@ public final class Clients {
 
     /** The client-credentials grant: a bearer token for a known client with the right secret. */
     public BearerTokens.AccessToken issueToken(String clientId, String clientSecret) {
+        check(clientId, clientSecret);
+        return tokens.issue(clientId);
+    }
+
+    /** The role of a known client with the right secret, or 401: what both the token grant and the console's sign-in ask. */
+    Role check(String clientId, String clientSecret) {
         var client = store.read(tx -> tx.clients().byClientId(clientId));
         if (!Secrets.matches(clientSecret, client.map(ClientDao.ClientRow::secretHash).orElse(null))) {
             throw new ClientError.Unauthorized("unknown client_id or wrong client_secret");
         }
-        return tokens.issue(clientId);
+        return Role.parse(client.get().role()).orElseThrow(() -> new ClientError.Unauthorized("the client's role is unknown"));
+    }
+
+    /** The web console's sessions, which last as long as a bearer token. */
+    public ConsoleSessions consoleSessions() {
+        return sessions;
     }
 
     /** The caller a bearer token belongs to, or 401 when it is unknown or expired. */

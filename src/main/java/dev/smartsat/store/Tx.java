@@ -20,6 +20,7 @@ public final class Tx {
     private NonceDao nonces;
     private ReservationDao reservations;
     private RevocationDao revocations;
+    private SessionDao sessions;
     private SyncDao sync;
     private TokenDao tokens;
     private UpstreamDao upstream;
@@ -108,6 +109,13 @@ public final class Tx {
             sync = handle.attach(SyncDao.class);
         }
         return sync;
+    }
+
+    public SessionDao sessions() {
+        if (sessions == null) {
+            sessions = handle.attach(SessionDao.class);
+        }
+        return sessions;
     }
 
     public TokenDao tokens() {
