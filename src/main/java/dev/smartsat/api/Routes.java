@@ -8,6 +8,8 @@ import static dev.smartsat.api.Access.WRITE;
 import dev.smartsat.auth.Clients;
 import dev.smartsat.auth.Principal;
 import dev.smartsat.clock.SimulatedClock;
+import dev.smartsat.console.Console;
+import dev.smartsat.console.ConsoleAssets;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.reservation.Devices;
@@ -30,7 +32,7 @@ import java.util.Set;
 
 /**
  * The whole HTTP surface in one table: the checks every request passes first, then every route (the server's
- * health, the devices' /SmartTransport, the management API) with the access it needs.
+ * health, the devices' /SmartTransport, the management API, the web console) with the access it needs.
  */
 public final class Routes {
     public static final String API = "/backend/api/v1";
@@ -71,6 +73,7 @@ public final class Routes {
         var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
                 s.maxBody());
         var docs = new ApiDocs(sat.version());
+        var console = new Console(s.accounts(), s.clients());
 
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.
@@ -93,6 +96,19 @@ public final class Routes {
         app.get(ApiDocs.DOCUMENT, docs::document, PUBLIC);
         app.get(ApiDocs.PAGE, docs::page, PUBLIC);
         app.get(ApiDocs.PAGE_SCRIPT, docs::script, PUBLIC);
+
+        // The web console (SPEC §12). PUBLIC as far as bearer tokens go: its pages check their own session cookie,
+        // and every POST its CSRF token, before anything else.
+        app.before(Console.HOME + "/*", console::checkCsrf);
+        app.get("/", console::root, PUBLIC);
+        app.get(Console.HOME, console::home, PUBLIC);
+        app.get(Console.SIGN_IN, console::signInPage, PUBLIC);
+        app.post(Console.SIGN_IN, console::signIn, PUBLIC);
+        app.post(Console.SIGN_OUT, console::signOut, PUBLIC);
+        app.get(Console.VIRTUAL_ACCOUNTS, console::virtualAccounts, PUBLIC);
+        app.post(Console.VIRTUAL_ACCOUNTS, console::createVirtualAccount, PUBLIC);
+        app.get(ConsoleAssets.PICO, ConsoleAssets::pico, PUBLIC);
+        app.get(ConsoleAssets.HTMX, ConsoleAssets::htmx, PUBLIC);
 
         app.get(API + "/accounts", accounts::listAccounts, READ);
         app.get(API + "/accounts/{account}/virtual-accounts", accounts::listVirtualAccounts, READ);

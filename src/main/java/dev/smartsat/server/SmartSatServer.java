@@ -9,6 +9,7 @@ import dev.smartsat.api.Routes;
 import dev.smartsat.auth.Clients;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.config.Catalog;
+import dev.smartsat.console.ConsoleAssets;
 import dev.smartsat.config.Settings;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
@@ -220,6 +221,7 @@ public final class SmartSatServer implements AutoCloseable {
             });
             config.requestLogger.http(this::onAnswered);
             config.staticFiles.add(ApiDocs::assets);
+            ConsoleAssets.configure(config);
         });
         Routes.register(javalin, satellite, services);
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));

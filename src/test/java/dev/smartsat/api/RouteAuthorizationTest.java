@@ -149,11 +149,15 @@ class RouteAuthorizationTest {
 
     /**
      * The routes that need no bearer token, and so have no row: health, the device transport, the token endpoint,
-     * and the API description with its browsable view.
+     * the API description with its browsable view, and the web console, whose pages check a session cookie and a
+     * CSRF token instead (ConsoleTest holds them to that).
      */
     private static final Set<String> PUBLIC_ROUTES = Set.of("GET /health", "GET /SmartTransport/trust",
             "GET /SmartTransport/crl", "POST /SmartTransport", "POST /backend/oauth/token",
-            "GET " + API + "/openapi.json", "GET /api-docs", "GET /api-docs/init.js");
+            "GET " + API + "/openapi.json", "GET /api-docs", "GET /api-docs/init.js",
+            "GET /", "GET /console", "GET /console/sign-in", "POST /console/sign-in", "POST /console/sign-out",
+            "GET /console/accounts/{account}/virtual-accounts", "POST /console/accounts/{account}/virtual-accounts",
+            "GET /console/assets/picocss__pico/2.1.1/css/pico.min.css", "GET /console/assets/htmx.org/2.0.10/dist/htmx.min.js");
 
     @TempDir
     static Path dir;
