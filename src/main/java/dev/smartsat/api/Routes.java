@@ -225,9 +225,13 @@ public final class Routes {
         return header.substring(7).strip();
     }
 
-    /** The client making the request, for the access log. */
+    /** The client making the request, by its bearer token or its console session, for the access log. */
     public static String principalOf(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
-        return p == null ? "-" : p.clientId();
+        if (p != null) {
+            return p.clientId();
+        }
+        String consoleClient = Console.clientOf(ctx);
+        return consoleClient == null ? "-" : consoleClient;
     }
 }

@@ -30,6 +30,7 @@ public final class Console {
     static final String SIGN_IN_COOKIE = "smartsat_sign_in";
     private static final String CSRF_FIELD = "csrf";
     private static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final String SESSION_ATTRIBUTE = "smartsat.console.session";
     private static final int MAX_LISTED = 1000;
     /** Everything a page loads comes from the satellite: the browser refuses anything else, inline code too. */
     private static final String CSP = "default-src 'self'; img-src 'self' data:; form-action 'self';"
@@ -180,8 +181,20 @@ public final class Console {
         return session;
     }
 
+    /** The request's session, looked up once per request (the CSRF check and the page both ask). */
     private Optional<Session> session(Context ctx) {
-        return sessions().find(ctx.cookie(SESSION_COOKIE));
+        Optional<Session> known = ctx.attribute(SESSION_ATTRIBUTE);
+        if (known == null) {
+            known = sessions().find(ctx.cookie(SESSION_COOKIE));
+            ctx.attribute(SESSION_ATTRIBUTE, known);
+        }
+        return known;
+    }
+
+    /** The signed-in client of a console request, for the access log; null when there is none. */
+    public static String clientOf(Context ctx) {
+        Optional<Session> known = ctx.attribute(SESSION_ATTRIBUTE);
+        return known == null ? null : known.map(Session::clientId).orElse(null);
     }
 
     private static void refuse(Context ctx, Session session, String title, String text) {
