@@ -315,6 +315,11 @@ public final class SmartSatServer implements AutoCloseable {
         return bodies.reading();
     }
 
+    /** The alert evaluator, which tests drive directly. */
+    public AlertMonitor alerts() {
+        return alerts;
+    }
+
     public Faults faults() {
         return faults;
     }

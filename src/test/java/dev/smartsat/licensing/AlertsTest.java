@@ -113,6 +113,7 @@ class AlertsTest {
         assertEquals("WARNING", overdue.get("severity").asText());
         assertEquals(1, total("?virtualAccount=Lab&type=SYNC_OVERDUE"), "satellite-wide: under every virtual account");
         assertEquals(0, total("?type=PRODUCT_FAILED_TO_CONNECT"));
+        assertEquals(1.0, activeGauge("SYNC_OVERDUE"));
 
         // 91 days: one instance (not the reservation) has lapsed
         sat.json("PUT", CLOCK, admin, "{\"advance\":\"P60D\"}");
@@ -141,6 +142,16 @@ class AlertsTest {
         TestSatellite.Response ok = sat.get(ALERTS + "?active=true&limit=5&offset=0", sat.tokenForRole("viewer"));
         assertEquals(200, ok.status(), ok.toString());
         assertTrue(ok.json().get("totalRecords").isIntegralNumber());
+    }
+
+    /** smartsat_alerts_active{type} as /metrics shows it. */
+    private double activeGauge(String type) {
+        for (String line : sat.get("/metrics", admin).body().split("\n")) {
+            if (line.startsWith("smartsat_alerts_active{") && line.contains("type=\"" + type + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no smartsat_alerts_active series of type " + type);
     }
 
     private void assertError(TestSatellite.Response r, int status, String field) {
