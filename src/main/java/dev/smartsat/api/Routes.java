@@ -13,6 +13,7 @@ import dev.smartsat.console.ConsoleAssets;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.reservation.Devices;
+import dev.smartsat.licensing.Alerts;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Tokens;
@@ -26,6 +27,7 @@ import dev.smartsat.transport.TransportHandler;
 import dev.smartsat.transport.TrustFiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.Handler;
 import io.javalin.security.RouteRole;
 import java.util.Set;
@@ -46,7 +48,7 @@ public final class Routes {
     public record Services(Accounts accounts, Tokens tokens, Licenses licenses, Devices devices,
                            Reservations reservations, Events events, Clients clients, SimulatedClock clock,
                            ClockControl clockControl, Faults faults, boolean simulationEnabled, boolean upstream,
-                           long maxBody, Sync sync, long syncMaxBytes) {}
+                           long maxBody, Sync sync, long syncMaxBytes, Alerts alerts, Runnable changed) {}
 
     /**
      * What the routes outside the management API are built from: /health's facts, the device transport, and
@@ -65,6 +67,7 @@ public final class Routes {
         var tokens = new TokensApi(s.tokens(), s.maxBody());
         var licenses = new LicensesApi(s.licenses(), s.maxBody(), s.upstream(), s.sync());
         var events = new EventsApi(s.events(), s.accounts());
+        var alerts = new AlertsApi(s.alerts(), s.accounts());
         var devices = new DevicesApi(s.devices(), s.maxBody());
         var reservations = new ReservationsApi(s.reservations(), devices, s.maxBody());
         var reports = new ReportsApi(s.accounts(), s.licenses(), s.devices(), s.events(), s.clock());
@@ -80,6 +83,13 @@ public final class Routes {
         app.before(ctx -> StrictUri.check(ctx.req().getRequestURI(), ctx.queryString()));
         app.before("/backend/*", ctx -> Bodies.checkDeclaredLength(ctx, bodyLimit(ctx.path(), s.maxBody(), s.syncMaxBytes())));
         app.beforeMatched(ctx -> authorize(ctx, s.clients()));
+        // A management write may start or end an alert's condition (a transfer, a removal, a sync, the clock):
+        // ask for an evaluation now rather than at the next tick. Device messages are left to the tick.
+        app.after(API + "/*", ctx -> {
+            if (s.changed() != null && ctx.method() != HandlerType.GET && ctx.statusCode() < 300) {
+                s.changed().run();
+            }
+        });
 
         app.get(HEALTH, health::get, PUBLIC);
         // Any role may read the metrics; a monitor gets a viewer client of its own.
@@ -140,6 +150,7 @@ public final class Routes {
         app.get(API + "/accounts/{account}/events", events::accountEvents, READ);
         app.get(API + "/events", events::allEvents, ADMIN);
         app.get(API + "/accounts/{account}/reports/{kind}", reports::report, READ);
+        app.get(API + "/accounts/{account}/alerts", alerts::accountAlerts, READ);
 
         app.get(API + "/sync", sync::status, READ);
         app.post(API + "/sync/now", sync::now, WRITE);

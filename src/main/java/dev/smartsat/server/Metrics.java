@@ -1,5 +1,7 @@
 package dev.smartsat.server;
 
+import dev.smartsat.core.AlertType;
+import dev.smartsat.licensing.AlertMonitor;
 import dev.smartsat.licensing.Inventory;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.sync.SatelliteSync;
@@ -53,7 +55,7 @@ public final class Metrics implements TransportHandler.Observer, AutoCloseable {
     private boolean counted;
 
     @SuppressWarnings("unchecked")
-    Metrics(Inventory inventory, SatelliteSync sync) {
+    Metrics(Inventory inventory, SatelliteSync sync, AlertMonitor alerts) {
         this.inventory = inventory;
         this.transport = new Map[MessageType.values().length + 1];
         for (int i = 0; i < transport.length; i++) {
@@ -68,6 +70,11 @@ public final class Metrics implements TransportHandler.Observer, AutoCloseable {
                 .description("Licenses a pool holds").register(registry);
         poolInUse = MultiGauge.builder("smartsat.license.pool.in.use")
                 .description("Licenses of a pool that live devices use").register(registry);
+        // One series per alert type, zero included, so a dashboard sees a type appear rather than a gap.
+        for (AlertType type : AlertType.values()) {
+            Gauge.builder("smartsat.alerts.active", alerts, a -> a.active(type)).tag("type", type.name())
+                    .description("Active alerts, by type").register(registry);
+        }
         if (sync != null) {
             FunctionCounter.builder("smartsat.sync.successes", sync, SatelliteSync::successes)
                     .description("Sync responses applied since the server started").register(registry);

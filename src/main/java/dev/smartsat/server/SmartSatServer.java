@@ -12,6 +12,8 @@ import dev.smartsat.config.Catalog;
 import dev.smartsat.console.ConsoleAssets;
 import dev.smartsat.config.Settings;
 import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.AlertMonitor;
+import dev.smartsat.licensing.Alerts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Compliance;
 import dev.smartsat.licensing.Inventory;
@@ -63,6 +65,8 @@ public final class SmartSatServer implements AutoCloseable {
     private static final Logger access = LoggerFactory.getLogger("smartsat.access");
     private static final int MAX_THREADS = 250;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** Device messages and the passing of time reach the alerts on this tick: well within SPEC §12's 5 seconds. */
+    private static final Duration ALERT_TICK = Duration.ofSeconds(2);
 
     private final Settings settings;
     private final SimulatedClock clock;
@@ -78,6 +82,7 @@ public final class SmartSatServer implements AutoCloseable {
     private final TransportHandler transport;
     private final AsyncBodies bodies;
     private final Metrics metrics;
+    private final AlertMonitor alerts;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -102,13 +107,14 @@ public final class SmartSatServer implements AutoCloseable {
             this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var licenses = new Licenses(store, clock, usage);
+            this.alerts = new AlertMonitor(store, clock, licenses, !settings.isUpstream());
             this.metrics = new Metrics(new Inventory(store, clock, licenses),
-                    settings.isUpstream() ? null : sync.satellite());
+                    settings.isUpstream() ? null : sync.satellite(), alerts);
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
                     licenses, new Devices(store, clock, compliance, reservations),
                     reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults,
                     settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes(), sync,
-                    settings.sync().maxBytes());
+                    settings.sync().maxBytes(), new Alerts(store), alerts::nudge);
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
                     settings.transport().effectiveConcurrency(), Duration.ofMillis(settings.transport().queueTimeoutMs()),
                     metrics);
@@ -144,6 +150,7 @@ public final class SmartSatServer implements AutoCloseable {
                     + rootMessage(e), e);
         }
         server.sync.startSchedule();
+        server.alerts.start(ALERT_TICK);
         log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
                 settings.server().bind(), server.port());
         if (!server.clock.offset().isZero()) {
@@ -310,6 +317,11 @@ public final class SmartSatServer implements AutoCloseable {
         return bodies.reading();
     }
 
+    /** The alert evaluator, which tests drive directly. */
+    public AlertMonitor alerts() {
+        return alerts;
+    }
+
     public Faults faults() {
         return faults;
     }
@@ -336,6 +348,7 @@ public final class SmartSatServer implements AutoCloseable {
         int inFlight = running ? requestsInFlight() : 0;
         CacheHitRates.log(clients, registrations, transport);
         sync.close();
+        alerts.close();
         housekeeping.shutdownNow();
         String drained = "the " + inFlight + " request(s) in flight finished";
         try {

@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Handle;
 public final class Tx {
     private final Handle handle;
     private AccountDao accounts;
+    private AlertDao alerts;
     private ClientDao clients;
     private ClockDao clock;
     private EventDao events;
@@ -46,6 +47,13 @@ public final class Tx {
             accounts = handle.attach(AccountDao.class);
         }
         return accounts;
+    }
+
+    public AlertDao alerts() {
+        if (alerts == null) {
+            alerts = handle.attach(AlertDao.class);
+        }
+        return alerts;
     }
 
     public ClientDao clients() {

@@ -118,6 +118,7 @@ class RouteAuthorizationTest {
 
             row("GET", API + "/accounts/{account}/events", READ, null, 200),
             row("GET", API + "/events", ADMIN, null, 200),
+            row("GET", API + "/accounts/{account}/alerts", READ, null, 200),
             row("GET", API + "/accounts/{account}/reports/{kind}", READ, null, 200),
 
             row("GET", API + "/sync", READ, null, 200),
@@ -195,7 +196,7 @@ class RouteAuthorizationTest {
         Routes.register(app, new Routes.Satellite("satellite", "disconnected", "dev", transport, null, null,
                 ctx -> ctx.result("metrics")),
                 new Routes.Services(null, null, null, null, null, null, null, null, null, null, true, false, 1024, null,
-                        1024));
+                        1024, null, null));
         assertFalse(registered.isEmpty(), "Javalin reported no routes; the listing no longer works");
 
         Set<String> expected = new TreeSet<>();

@@ -79,6 +79,11 @@ class MetricsTest {
             assertEquals(0, value(samples, "smartsat_sync_successes_total"));
             assertEquals(1, value(samples, "smartsat_sync_failures_total"));
             assertTrue(Double.isNaN(value(samples, "smartsat_sync_last_success_timestamp_seconds")));
+            // every alert type has its series, zero included; the fresh seed has no alert condition
+            for (String type : List.of("INSUFFICIENT_LICENSES", "LICENSES_EXPIRING", "LICENSES_EXPIRED",
+                    "PRODUCT_FAILED_TO_CONNECT", "SYNC_OVERDUE")) {
+                assertEquals(0, value(samples, "smartsat_alerts_active", "type", type), type);
+            }
             for (String jvm : List.of("jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads")) {
                 assertTrue(samples.stream().anyMatch(s -> s.name().equals(jvm)), jvm + " missing");
             }
