@@ -7,7 +7,6 @@ import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.Alerts;
 import io.javalin.http.Context;
-import java.util.Arrays;
 
 /** An account's alerts over HTTP (SPEC §12), filtered and paged like the event log. */
 final class AlertsApi {
@@ -21,28 +20,14 @@ final class AlertsApi {
 
     void accountAlerts(Context ctx) {
         // Parameters first, so a bad one is a 400 whatever the account.
-        AlertType type = type(ctx);
+        AlertType type = QueryParams.enumValue(ctx, "type", AlertType.class, "an alert type");
         Boolean active = active(ctx);
         Paging paging = Paging.of(ctx);
         String account = ctx.pathParam("account");
         SmartAccount sa = accounts.account(account);
-        String vaName = ctx.queryParam("virtualAccount");
-        VirtualAccount va = vaName == null || vaName.isBlank() ? null : accounts.virtualAccount(account, vaName);
+        VirtualAccount va = QueryParams.virtualAccount(ctx, accounts, account);
         Alerts.Page page = alerts.find(new Alerts.Filter(sa, va, type, active), paging.limit(), paging.offset());
         ctx.json(Lists.of("alerts", page.totalRecords(), page.alerts()));
-    }
-
-    static AlertType type(Context ctx) {
-        String text = ctx.queryParam("type");
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return AlertType.valueOf(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new ClientError.BadRequest("type", "type '" + text + "' is not an alert type; use one of "
-                    + Arrays.toString(AlertType.values()));
-        }
     }
 
     static Boolean active(Context ctx) {

@@ -24,8 +24,7 @@ final class EventsApi {
     void accountEvents(Context ctx) {
         String account = ctx.pathParam("account");
         SmartAccount sa = accounts.account(account);
-        String vaName = ctx.queryParam("virtualAccount");
-        VirtualAccount va = vaName == null || vaName.isBlank() ? null : accounts.virtualAccount(account, vaName);
+        VirtualAccount va = QueryParams.virtualAccount(ctx, accounts, account);
         respond(ctx, new Events.Filter(sa, va, type(ctx), since(ctx)));
     }
 
@@ -40,16 +39,7 @@ final class EventsApi {
     }
 
     static EventType type(Context ctx) {
-        String text = ctx.queryParam("type");
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return EventType.valueOf(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new ClientError.BadRequest("type", "type '" + text + "' is not an event type; use one of "
-                    + java.util.Arrays.toString(EventType.values()));
-        }
+        return QueryParams.enumValue(ctx, "type", EventType.class, "an event type");
     }
 
     static Instant since(Context ctx) {

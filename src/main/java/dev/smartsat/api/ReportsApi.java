@@ -51,8 +51,7 @@ final class ReportsApi {
             throw new ClientError.BadRequest("format", "format must be json or csv, not '" + format + "'");
         }
         SmartAccount sa = accounts.account(account);
-        String vaName = ctx.queryParam("virtualAccount");
-        VirtualAccount va = vaName == null || vaName.isBlank() ? null : accounts.virtualAccount(account, vaName);
+        VirtualAccount va = QueryParams.virtualAccount(ctx, accounts, account);
         Table table = switch (kind) {
             case "licenses" -> licenses(account, va);
             case "events" -> events(sa, va);

@@ -175,7 +175,7 @@ public final class SmartSatServer implements AutoCloseable {
         }
         boolean routine = ctx.statusCode() < 300 && (ctx.path().startsWith(Routes.TRANSPORT) || Routes.isMonitoring(route));
         if (routine ? access.isDebugEnabled() : access.isInfoEnabled()) {
-            Object[] line = {v("method", ctx.method().name()), v("path", loggable(ctx.path())),
+            Object[] line = {v("method", ctx.method().name()), v("path", Redaction.path(ctx.path())),
                 v("status", ctx.statusCode()), v("ms", Math.round(ms)), v("client", Routes.principalOf(ctx))};
             if (routine) {
                 access.debug("{} {} {} {}ms client={}", line);
@@ -193,11 +193,6 @@ public final class SmartSatServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             return Metrics.UNMATCHED;
         }
-    }
-
-    /** A path as it may be logged: a registration token in it shows only its first 8 characters (SPEC §13). */
-    static String loggable(String path) {
-        return Redaction.path(path);
     }
 
     /** Javalin on Jetty: TLS, threads, body reading and the access log, then the route table and its errors. */
@@ -235,7 +230,7 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
                 httpMessage(e, ctx), Map.of()));
         javalin.exception(Exception.class, (e, ctx) -> {
-            log.error("unexpected error on {} {}", ctx.method(), loggable(ctx.path()), e);
+            log.error("unexpected error on {} {}", ctx.method(), Redaction.path(ctx.path()), e);
             renderError(ctx, 500, "internal error; the server log has the details", Map.of());
         });
         return javalin;

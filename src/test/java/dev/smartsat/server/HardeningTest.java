@@ -67,10 +67,10 @@ class HardeningTest {
     @Test
     void aRegistrationTokenInAPathIsLoggedByItsFirstEightCharacters() {
         String token = "ZmFrZS10b2tlbi0xMjM0NTY3ODkwYWJjZGVm";
-        assertEquals(VA + "/tokens/ZmFrZS10.../revoke", SmartSatServer.loggable(VA + "/tokens/" + token + "/revoke"));
-        assertEquals(VA + "/tokens/ZmFrZS10...", SmartSatServer.loggable(VA + "/tokens/" + token));
-        assertEquals(VA + "/tokens/short...", SmartSatServer.loggable(VA + "/tokens/short"));
-        assertEquals(VA + "/tokens", SmartSatServer.loggable(VA + "/tokens"));
+        assertEquals(VA + "/tokens/ZmFrZS10.../revoke", Redaction.path(VA + "/tokens/" + token + "/revoke"));
+        assertEquals(VA + "/tokens/ZmFrZS10...", Redaction.path(VA + "/tokens/" + token));
+        assertEquals(VA + "/tokens/short...", Redaction.path(VA + "/tokens/short"));
+        assertEquals(VA + "/tokens", Redaction.path(VA + "/tokens"));
     }
 
     @Test
