@@ -9,7 +9,7 @@ import dev.smartsat.auth.Clients;
 import dev.smartsat.auth.Principal;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.console.Console;
-import dev.smartsat.console.ConsoleAssets;
+import dev.smartsat.console.ConsoleRoutes;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.reservation.Devices;
@@ -76,7 +76,7 @@ public final class Routes {
         var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
                 s.maxBody());
         var docs = new ApiDocs(sat.version());
-        var console = new Console(s.accounts(), s.clients());
+        var console = new Console(s.accounts(), s.clients(), s.alerts(), s.simulationEnabled());
 
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.
@@ -110,15 +110,24 @@ public final class Routes {
         // The web console (SPEC §12). PUBLIC as far as bearer tokens go: its pages check their own session cookie,
         // and every POST its CSRF token, before anything else.
         app.before(Console.HOME + "/*", console::checkCsrf);
-        app.get("/", console::root, PUBLIC);
-        app.get(Console.HOME, console::home, PUBLIC);
-        app.get(Console.SIGN_IN, console::signInPage, PUBLIC);
-        app.post(Console.SIGN_IN, console::signIn, PUBLIC);
-        app.post(Console.SIGN_OUT, console::signOut, PUBLIC);
-        app.get(Console.VIRTUAL_ACCOUNTS, console::virtualAccounts, PUBLIC);
-        app.post(Console.VIRTUAL_ACCOUNTS, console::createVirtualAccount, PUBLIC);
-        app.get(ConsoleAssets.PICO, ConsoleAssets::pico, PUBLIC);
-        app.get(ConsoleAssets.HTMX, ConsoleAssets::htmx, PUBLIC);
+        // A console write may start or end an alert's condition, as an API write may.
+        app.after(Console.HOME + "/*", ctx -> {
+            if (s.changed() != null && ctx.method() == HandlerType.POST && ctx.statusCode() < 400) {
+                s.changed().run();
+            }
+        });
+        ConsoleRoutes consoleRoutes = new ConsoleRoutes() {
+            @Override
+            public void get(String path, Handler handler) {
+                app.get(path, handler, PUBLIC);
+            }
+
+            @Override
+            public void post(String path, Handler handler) {
+                app.post(path, handler, PUBLIC);
+            }
+        };
+        console.routes(consoleRoutes);
 
         app.get(API + "/accounts", accounts::listAccounts, READ);
         app.get(API + "/accounts/{account}/virtual-accounts", accounts::listVirtualAccounts, READ);

@@ -1,6 +1,5 @@
 package dev.smartsat.console;
 
-import dev.smartsat.auth.ConsoleSessions;
 import dev.smartsat.core.VirtualAccount;
 import java.util.List;
 
@@ -8,12 +7,26 @@ import java.util.List;
 public final class Views {
     private Views() {}
 
-    /** The signed-in client, shown on every page with its Sign Out button and the CSRF token that button sends. */
-    public record Header(String clientId, String role, String csrf, boolean mayWrite) {
-        static Header of(ConsoleSessions.Session s) {
-            return new Header(s.clientId(), s.role().wireName(), s.csrfToken(), s.mayWrite());
-        }
+    /** For templates: a smart account's list of virtual accounts. */
+    public static String virtualAccountsPath(String account) {
+        return Pages.virtualAccountsPath(account);
     }
+
+    /** For templates: a virtual account's tab ({@code general}, {@code licenses}, {@code instances}, {@code events}). */
+    public static String tabPath(String account, String virtualAccount, String tab) {
+        return Pages.tabPath(account, virtualAccount, tab);
+    }
+
+    /**
+     * The signed-in client, shown on every page with its Sign Out button and the CSRF token every form sends; what
+     * the navigation offers this role; the smart account it links ({@code account} null when there are several
+     * and the page names none) and that account's count of active alerts.
+     */
+    public record Header(String clientId, String role, String csrf, boolean mayWrite, boolean isAdmin,
+                         boolean simulation, String account, String accountPath, long activeAlerts) {}
+
+    /** One tab of a virtual account's pages. */
+    public record Tab(String name, String path, boolean current) {}
 
     /** The sign-in form; {@code error} is null until a sign-in failed. */
     public record SignIn(String csrf, String clientId, String error) {}
