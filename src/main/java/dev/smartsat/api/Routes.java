@@ -76,7 +76,9 @@ public final class Routes {
         var simulation = new SimulationApi(s.clock(), s.clockControl(), s.faults(), s.simulationEnabled(),
                 s.maxBody());
         var docs = new ApiDocs(sat.version());
-        var console = new Console(s.accounts(), s.clients(), s.alerts(), s.simulationEnabled());
+        var console = new Console(new Console.Services(s.accounts(), s.clients(), s.alerts(), s.tokens(), s.licenses(),
+                s.devices(), s.reservations(), s.events(), s.sync(), s.clock(), s.clockControl(), s.faults(),
+                s.simulationEnabled(), s.maxBody(), s.syncMaxBytes()));
 
         // Every request, matched or not: its URI must decode (SPEC §4), and a management body declared larger
         // than its route reads is refused unread. Then a matched route checks the caller's access.

@@ -6,6 +6,15 @@ import dev.smartsat.auth.ConsoleSessions.Session;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.Alerts;
+import dev.smartsat.licensing.Events;
+import dev.smartsat.licensing.Licenses;
+import dev.smartsat.licensing.Tokens;
+import dev.smartsat.clock.SimulatedClock;
+import dev.smartsat.reservation.Devices;
+import dev.smartsat.reservation.Reservations;
+import dev.smartsat.sim.ClockControl;
+import dev.smartsat.sim.Faults;
+import dev.smartsat.sync.Sync;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
@@ -35,11 +44,27 @@ public final class Console {
 
     private final Accounts accounts;
     private final Pages pages;
+    private final VirtualAccountPages virtualAccountPages;
+    private final InstancePages instancePages;
+    private final SatellitePages satellitePages;
+
+    /**
+     * The domain services the pages call, the same the management API calls; {@code maxBody} and
+     * {@code syncMaxBytes} are the API's body limits, which the forms keep too.
+     */
+    public record Services(Accounts accounts, Clients clients, Alerts alerts, Tokens tokens, Licenses licenses,
+                           Devices devices, Reservations reservations, Events events, Sync sync, SimulatedClock clock,
+                           ClockControl clockControl, Faults faults, boolean simulationEnabled, long maxBody,
+                           long syncMaxBytes) {}
 
     /** The services are only used by requests, so a route table can be listed without them. */
-    public Console(Accounts accounts, Clients clients, Alerts alerts, boolean simulationEnabled) {
-        this.accounts = accounts;
-        this.pages = new Pages(accounts, alerts, clients == null ? null : clients.consoleSessions(), simulationEnabled);
+    public Console(Services s) {
+        this.accounts = s.accounts();
+        this.pages = new Pages(s.accounts(), s.alerts(), s.clients() == null ? null : s.clients().consoleSessions(),
+                s.simulationEnabled());
+        this.virtualAccountPages = new VirtualAccountPages(pages, s);
+        this.instancePages = new InstancePages(pages, s);
+        this.satellitePages = new SatellitePages(pages, s);
     }
 
     /** The console's pages and forms, each with its own URL. */
@@ -54,6 +79,9 @@ public final class Console {
         r.get(ConsoleAssets.PICO, ConsoleAssets::pico);
         r.get(ConsoleAssets.HTMX, ConsoleAssets::htmx);
         r.get(ConsoleAssets.CONSOLE_CSS, ConsoleAssets::consoleCss);
+        virtualAccountPages.routes(r);
+        instancePages.routes(r);
+        satellitePages.routes(r);
     }
 
     /**

@@ -165,7 +165,7 @@ class ConsoleTest {
         ConsoleBrowser b = new ConsoleBrowser(sat);
         assertEquals(303, b.signIn(viewer.id(), viewer.secret()).statusCode());
         String page = b.get(VAS).body();
-        assertTrue(page.contains("<td>Default</td>"), page);
+        assertTrue(page.contains("/virtual-accounts/Default/general\">Default</a>"), page);
         assertFalse(page.contains("New Virtual Account"), page);
         assertFalse(page.contains("name=\"name\""), page);
         // The sign-out form carries the session's token; a viewer posting it to the form's route is still refused.
@@ -186,7 +186,7 @@ class ConsoleTest {
         JsonNode va = sat.get(API_VAS + "/Made%20In%20Console", sat.adminToken()).json();
         assertEquals("from the form", va.get("description").asText());
         assertFalse(va.get("default").asBoolean());
-        assertTrue(b.get(VAS).body().contains("<td>Made In Console</td>"));
+        assertTrue(b.get(VAS).body().contains("/virtual-accounts/Made%20In%20Console/general\">Made In Console</a>"));
 
         // The same name again: the API's 409 and its words, beside the form, which keeps what was typed.
         String apiMessage = sat.post(API_VAS, sat.adminToken(), "{\"name\":\"Made In Console\"}").json().get("message").asText();
