@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,7 @@ final class LicensePages {
                     FormFields.requiredString("targetVirtualAccount", form.targetVirtualAccount()));
             services.licenses().transfer(ctx.pathParam("account"), ctx.pathParam("va"), List.of(line));
         } catch (ClientError e) {
-            ctx.status(e.status());
+            VirtualAccountPages.refused(ctx, e, "licenses");
             renderLicenses(ctx, session.get(), new TransferForm(form.entitlementTag(), form.quantity(),
                     form.targetVirtualAccount(), e.getMessage()));
             return;
@@ -179,11 +180,19 @@ final class LicensePages {
             Devices.Device device = reserved(ctx);
             return new VirtualAccountViews.Reservation(frame, device.instance().piid(), device.instance().udi(),
                     device.reservation().status(), device.reservation().authorizationCode(),
-                    device.reservation().licenses().stream().map(h -> new HeldRow(h.entitlementTag(), h.count()))
-                            .toList(),
+                    held(frame, device),
                     frame.path() + "/licenses/reserve/" + Pages.encode(device.instance().piid())
                             + "/authorization-code");
         }));
+    }
+
+    /** What the reservation holds, each tag named as its pool names it. */
+    private List<HeldRow> held(Frame frame, Devices.Device device) {
+        Map<String, String> names = new HashMap<>();
+        services.licenses().view(frame.account(), frame.virtualAccount())
+                .forEach(pool -> names.put(pool.entitlementTag(), pool.license()));
+        return device.reservation().licenses().stream().map(h -> new HeldRow(
+                names.getOrDefault(h.entitlementTag(), h.entitlementTag()), h.entitlementTag(), h.count())).toList();
     }
 
     private void downloadAuthorizationCode(Context ctx) {

@@ -71,6 +71,14 @@ final class VirtualAccountPages {
         return Pages.tabPath(ctx.pathParam("account"), ctx.pathParam("va"), tab);
     }
 
+    /**
+     * A form refused: the domain's status, and for htmx the address to show, the tab's own (a boosted form's
+     * refusal would otherwise leave the address of its POST route in the address bar, which no GET answers).
+     */
+    static void refused(Context ctx, ClientError e, String tab) {
+        ctx.status(e.status()).header("HX-Push-Url", tab(ctx, tab));
+    }
+
     private void openGeneral(Context ctx) {
         if (pages.signedIn(ctx).isPresent()) {
             ctx.redirect(tab(ctx, "general"), HttpStatus.SEE_OTHER);
@@ -96,7 +104,7 @@ final class VirtualAccountPages {
             va = services.accounts().update(ctx.pathParam("account"), ctx.pathParam("va"), name,
                     FormFields.orNull(description), true);
         } catch (ClientError e) {
-            ctx.status(e.status());
+            refused(ctx, e, "general");
             renderGeneral(ctx, session.get(), new RenameForm(name, description, e.getMessage()), NEW_TOKEN, null);
             return;
         }
@@ -118,7 +126,7 @@ final class VirtualAccountPages {
                     FormFields.orNull(description), FormFields.intNumber("expiresAfterDays", days).orElse(null),
                     exportControlled, FormFields.wholeNumber("maxUses", maxUses).orElse(null)));
         } catch (ClientError e) {
-            ctx.status(e.status());
+            refused(ctx, e, "general");
             renderGeneral(ctx, session.get(), null,
                     new TokenForm(description, days, maxUses, exportControlled, e.getMessage()), null);
             return;
@@ -148,7 +156,7 @@ final class VirtualAccountPages {
         try {
             change.accept(FormFields.requiredString("token", ctx.formParam("token")));
         } catch (ClientError e) {
-            ctx.status(e.status());
+            refused(ctx, e, "general");
             renderGeneral(ctx, session.get(), null, NEW_TOKEN, e.getMessage());
             return;
         }

@@ -78,7 +78,7 @@ public final class VirtualAccountViews {
                           String status, String error, List<String> statusMessages) {}
 
     /** What a reservation holds of one tag. */
-    public record HeldRow(String entitlementTag, long count) {}
+    public record HeldRow(String license, String entitlementTag, long count) {}
 
     /** A reservation made: the authorization code to enter on the device, shown and offered as a file. */
     public record Reservation(Frame frame, String productInstanceIdentifier, String udi, String status,
