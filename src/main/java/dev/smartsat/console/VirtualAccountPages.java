@@ -17,7 +17,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** A virtual account's General, Licenses and Event Log tabs (SPEC §12): tokens, rename, licenses, transfer, Reserve Licenses, events. */
+/**
+ * A virtual account's General and Event Log tabs (SPEC §12): rename / describe, the registration tokens with New
+ * Token, Revoke and Remove, and the events with their type filter and paging; {@link LicensePages} is its Licenses tab.
+ */
 final class VirtualAccountPages {
     /** A virtual account's pages sit below this path. */
     static final String VIRTUAL_ACCOUNT = Console.VIRTUAL_ACCOUNTS + "/{va}";

@@ -55,11 +55,9 @@ class VirtualAccountPagesChromiumTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (sat != null) {
-            sat.close();
+        // Closes the browser, then the satellite; a null one (a start that failed) is skipped.
+        try (TestSatellite s = sat; Chromium b = browser) {
+            browser = null;
         }
     }
 

@@ -133,10 +133,7 @@ class VirtualAccountPagesTest {
             assertEquals(403, r.statusCode(), path + ": " + r.body());
             assertTrue(r.body().contains("role viewer may not"), path + ": " + r.body());
         });
-        HttpResponse<String> upload = multipart(viewer, LAB + "/licenses/reserve?csrf=" + csrf,
-                Map.of("requestCode", REQUEST_CODE, "quantity:" + NETWORK_ADVANTAGE, "1"), false);
-        assertEquals(403, upload.statusCode(), upload.body());
-        assertEquals(before, snapshot());
+        assertUploadRefused(viewer, "?csrf=" + csrf, before);
     }
 
     @Test
@@ -149,10 +146,7 @@ class VirtualAccountPagesTest {
             wrong.put("csrf", "not-the-token");
             assertEquals(403, b.post(path, wrong).statusCode(), path);
         });
-        HttpResponse<String> upload = multipart(b, LAB + "/licenses/reserve",
-                Map.of("requestCode", REQUEST_CODE, "quantity:" + NETWORK_ADVANTAGE, "1"), false);
-        assertEquals(403, upload.statusCode(), upload.body());
-        assertEquals(before, snapshot());
+        assertUploadRefused(b, "", before);
     }
 
     @Test
@@ -258,6 +252,14 @@ class VirtualAccountPagesTest {
         String all = b.get(VAS + "/Paged%20Twice/events").body();
         assertTrue(all.contains("1–50 of 57"), all);
         assertTrue(all.indexOf("VIRTUAL_ACCOUNT_UPDATED</td>") < all.indexOf("TOKEN_CREATED</td>"), all);
+    }
+
+    /** Reserve Licenses posted as its upload form, with {@code query} after its path: 403, and nothing changed. */
+    private static void assertUploadRefused(ConsoleBrowser b, String query, Map<String, String> before) {
+        HttpResponse<String> upload = multipart(b, LAB + "/licenses/reserve" + query,
+                Map.of("requestCode", REQUEST_CODE, "quantity:" + NETWORK_ADVANTAGE, "1"), false);
+        assertEquals(403, upload.statusCode(), upload.body());
+        assertEquals(before, snapshot());
     }
 
     private static void assertRefused(HttpResponse<String> r, int status, String words) {
