@@ -11,6 +11,7 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The Synchronization page (SPEC §8, §12): the satellite's sync status, Synchronize Now in connected mode, and the
@@ -70,20 +71,14 @@ public final class SyncPages {
 
     /** Synchronize Now: 303 back to the page on success, 502 with the failure's reason, 409 in disconnected mode. */
     void syncNow(Context ctx) {
-        Optional<Session> session = pages.writer(ctx, "synchronize");
-        if (session.isEmpty()) {
+        Optional<Boolean> synced = write(ctx, "synchronize", "now", () -> sync.connected().syncNow());
+        if (synced.isEmpty()) {
             return;
         }
-        boolean synced;
-        try {
-            synced = sync.connected().syncNow();
-        } catch (ClientError e) {
-            refused(ctx, session.get(), "now", e);
-            return;
-        }
-        if (!synced) {
+        if (!synced.get()) {
             ctx.status(HttpStatus.BAD_GATEWAY);
-            render(ctx, session.get(), null, "now", "the synchronization failed: " + sync.status().lastFailureReason());
+            render(ctx, pages.session(ctx).orElseThrow(), null, "now",
+                    "the synchronization failed: " + sync.status().lastFailureReason());
             return;
         }
         ctx.redirect(PATH, HttpStatus.SEE_OTHER);
@@ -91,22 +86,13 @@ public final class SyncPages {
 
     /** Download Request File: a new request, with the next sequence, as a file the browser saves; gzip if asked. */
     void requestFile(Context ctx) {
-        Optional<Session> session = pages.writer(ctx, "download sync request files");
-        if (session.isEmpty()) {
-            return;
-        }
-        SatelliteSync.RequestFile file;
-        try {
-            file = sync.satellite().newRequest();
-        } catch (ClientError e) {
-            refused(ctx, session.get(), "request", e);
-            return;
-        }
-        if ("true".equals(ctx.formParam("gzip"))) {
-            Pages.download(ctx, file.fileName() + ".gz", "application/gzip", SyncFiles.gzip(file.json()));
-        } else {
-            Pages.download(ctx, file.fileName(), "application/json", file.json().getBytes(StandardCharsets.UTF_8));
-        }
+        write(ctx, "download sync request files", "request", () -> sync.satellite().newRequest()).ifPresent(file -> {
+            if ("true".equals(ctx.formParam("gzip"))) {
+                Pages.download(ctx, file.fileName() + ".gz", "application/gzip", SyncFiles.gzip(file.json()));
+            } else {
+                Pages.download(ctx, file.fileName(), "application/json", file.json().getBytes(StandardCharsets.UTF_8));
+            }
+        });
     }
 
     /**
@@ -114,18 +100,26 @@ public final class SyncPages {
      * domain rejects changes nothing, is recorded as a failed sync, and its words are shown beside the form.
      */
     void responseFile(Context ctx) {
-        Optional<Session> session = pages.writer(ctx, "upload sync response files");
+        write(ctx, "upload sync response files", "response", () -> upload(ctx)).ifPresent(imported -> ctx.redirect(
+                PATH + (imported.applied() ? "?applied=" : "?unchanged=") + imported.sequence(), HttpStatus.SEE_OTHER));
+    }
+
+    /**
+     * What {@code action} answers, for a writer; empty once the request was answered: 403 for a viewer, or the page
+     * again with the domain's refusal, its status and words, beside the form {@code form} that caused it.
+     */
+    private <T> Optional<T> write(Context ctx, String what, String form, Supplier<T> action) {
+        Optional<Session> session = pages.writer(ctx, what);
         if (session.isEmpty()) {
-            return;
+            return Optional.empty();
         }
-        SatelliteSync.Imported imported;
         try {
-            imported = upload(ctx);
+            return Optional.of(action.get());
         } catch (ClientError e) {
-            refused(ctx, session.get(), "response", e);
-            return;
+            ctx.status(e.status());
+            render(ctx, session.get(), null, form, e.getMessage());
+            return Optional.empty();
         }
-        ctx.redirect(PATH + (imported.applied() ? "?applied=" : "?unchanged=") + imported.sequence(), HttpStatus.SEE_OTHER);
     }
 
     private SatelliteSync.Imported upload(Context ctx) {
@@ -140,12 +134,6 @@ public final class SyncPages {
         } catch (IOException e) {
             throw SyncFiles.failure(e, "request body");
         }
-    }
-
-    /** The page again with the domain's refusal, its status and words, beside the form that caused it. */
-    private void refused(Context ctx, Session session, String form, ClientError e) {
-        ctx.status(e.status());
-        render(ctx, session, null, form, e.getMessage());
     }
 
     private void render(Context ctx, Session session, String notice, String failedForm, String error) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.sync.SyncPair;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -152,6 +153,43 @@ class SatellitePagesTest {
         assertEquals(403, upload(b, "/console/sync/response-file", "garbage".getBytes(), "csrf", csrf).statusCode());
         assertEquals(403, upload(b, "/console/sync/response-file?csrf=forged", "garbage".getBytes()).statusCode());
         assertEquals(before, satelliteState());
+    }
+
+    @Test
+    void synchronizeNowIsTheApisSyncItsFailureShowsTheReasonAndInDisconnectedModeItIs409(@TempDir Path own) {
+        ConsoleBrowser disconnected = signedIn("admin");
+        TestSatellite.Response api = sat.post(API + "/sync/now", admin, "");
+        assertEquals(409, api.status(), api.toString());
+        HttpResponse<String> refused = disconnected.post("/console/sync/now",
+                Map.of("csrf", ConsoleBrowser.csrfOf(disconnected.get("/console/sync").body())));
+        assertEquals(409, refused.statusCode());
+        assertTrue(unescape(refused.body()).contains(api.json().get("message").asText()), refused.body());
+
+        try (SyncPair pair = SyncPair.start(own, "connected")) {
+            TestSatellite connected = pair.satellite;
+            String token = connected.adminToken();
+            ConsoleBrowser b = new ConsoleBrowser(connected);
+            Map<String, String> c = connected.adminCredentials();
+            assertEquals(303, b.signIn(c.get("client_id"), c.get("client_secret")).statusCode());
+            String page = b.get("/console/sync").body();
+            assertTrue(page.contains("Synchronize Now") && page.contains("id=\"next-scheduled\""), page);
+            String csrf = ConsoleBrowser.csrfOf(page);
+
+            assertEquals(200, connected.post(API + "/sim/faults", token, "{\"upstream\":{\"failRate\":1.0,\"status\":503}}").status());
+            HttpResponse<String> failed = b.post("/console/sync/now", Map.of("csrf", csrf));
+            assertEquals(502, failed.statusCode(), failed.body());
+            String reason = connected.get(API + "/sync", token).json().get("lastFailureReason").asText();
+            assertTrue(reason.contains("injected") && reason.contains("503"), reason);
+            assertTrue(failed.body().contains("id=\"now-error\"") && unescape(failed.body()).contains(reason), failed.body());
+            assertEquals(0, connected.get(API + "/sync", token).json().get("lastSequenceApplied").asLong());
+
+            assertEquals(200, connected.post(API + "/sim/faults", token, "{}").status());
+            HttpResponse<String> synced = b.post("/console/sync/now", Map.of("csrf", csrf));
+            assertEquals(303, synced.statusCode(), synced.body());
+            JsonNode status = connected.get(API + "/sync", token).json();
+            assertEquals(status.get("lastSequenceIssued").asLong(), status.get("lastSequenceApplied").asLong(), status.toString());
+            assertTrue(status.get("lastSequenceApplied").asLong() >= 2, status.toString());
+        }
     }
 
     @Test
