@@ -6,6 +6,7 @@ import dev.smartsat.auth.BearerTokens;
 import dev.smartsat.auth.Clients;
 import dev.smartsat.auth.Role;
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,15 +89,13 @@ final class ClientsApi {
     void create(Context ctx) {
         ObjectNode body = Bodies.jsonObject(ctx, maxBody);
         String name = Fields.requiredString(body, "name");
-        String roleText = Fields.requiredString(body, "role");
-        Role role = Role.parse(roleText).orElseThrow(() -> new ClientError.Unprocessable("role",
-                "role must be admin, operator or viewer, not '" + roleText + "'"));
+        Role role = Role.required(Fields.requiredString(body, "role"));
         Clients.Credentials credentials = clients.create(name, role);
         ctx.status(201).header("Cache-Control", "no-store").json(credentials);
     }
 
     void list(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         ctx.json(Lists.of("clients", clients.count(), clients.list(paging.limit(), paging.offset())));
     }
 

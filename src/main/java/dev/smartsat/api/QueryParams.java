@@ -1,10 +1,10 @@
 package dev.smartsat.api;
 
-import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
+import dev.smartsat.core.QueryValues;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.licensing.Accounts;
 import io.javalin.http.Context;
-import java.util.Arrays;
 
 /** Query values several list routes share, read one way: absent or blank is no filter, a bad one a 400 naming it. */
 final class QueryParams {
@@ -12,16 +12,12 @@ final class QueryParams {
 
     /** {@code name} as one of {@code type}'s constants; {@code what} names the kind in the error ("an event type"). */
     static <E extends Enum<E>> E enumValue(Context ctx, String name, Class<E> type, String what) {
-        String text = ctx.queryParam(name);
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Enum.valueOf(type, text.strip());
-        } catch (IllegalArgumentException e) {
-            throw new ClientError.BadRequest(name, name + " '" + text + "' is not " + what + "; use one of "
-                    + Arrays.toString(type.getEnumConstants()));
-        }
+        return QueryValues.enumValue(name, ctx.queryParam(name), type, what);
+    }
+
+    /** {@code limit} and {@code offset}. */
+    static Paging paging(Context ctx) {
+        return Paging.of(ctx.queryParam("limit"), ctx.queryParam("offset"));
     }
 
     /** The {@code virtualAccount} filter, within {@code account}: null for none, a 404 for an unknown name. */

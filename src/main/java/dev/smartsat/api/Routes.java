@@ -10,6 +10,7 @@ import dev.smartsat.auth.Principal;
 import dev.smartsat.clock.SimulatedClock;
 import dev.smartsat.console.Console;
 import dev.smartsat.console.ConsoleRoutes;
+import dev.smartsat.console.SyncPages;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.reservation.Devices;
@@ -198,9 +199,13 @@ public final class Routes {
         return isSyncUpload(path) ? syncMaxBytes : maxBody;
     }
 
-    /** The two routes whose bodies are sync files: read as streams, possibly spooled to disk on their way in. */
+    /**
+     * The routes whose bodies are sync files, the console's upload among them: read as streams, possibly spooled
+     * to disk on their way in.
+     */
     public static boolean isSyncUpload(String path) {
-        return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync");
+        return path.equals(API + "/sync/response-file") || path.equals(API + "/satellite/sync")
+                || path.equals(SyncPages.RESPONSE_FILE);
     }
 
     /** Checks the bearer token and the role a matched route declares, before its handler runs. */

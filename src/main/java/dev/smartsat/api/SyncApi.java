@@ -1,28 +1,21 @@
 package dev.smartsat.api;
 
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.sync.SatelliteReports;
 import dev.smartsat.sync.SatelliteSync;
 import dev.smartsat.sync.Sync;
 import dev.smartsat.sync.SyncFiles;
 import io.javalin.http.Context;
-import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.http.Part;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import java.util.function.Function;
-import org.eclipse.jetty.server.MultiPartFormInputStream;
 
 /**
  * Synchronization over HTTP (SPEC §8): the satellite's {@code /sync} routes, and the upstream's
  * {@code /satellite/sync} and what it shows of its satellites. Each answers 409 on the other role.
  */
 final class SyncApi {
-    /** A multipart part larger than this waits for the route in a temporary file, not in memory. */
-    private static final int PART_IN_MEMORY = 1024 * 1024;
-
     private final Sync sync;
     private final long maxBytes;
 
@@ -80,77 +73,27 @@ final class SyncApi {
     }
 
     void satellites(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = sync.reports().satellites(paging.limit(), paging.offset());
         ctx.json(Lists.of("satellites", page.totalRecords(), page.items()));
     }
 
     void instances(Context ctx) {
         SatelliteReports reports = sync.reports();
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = reports.instances(ctx.pathParam("satelliteId"), ctx.queryParam("virtualAccount"), paging.limit(),
                 paging.offset());
         ctx.json(Lists.of("instances", page.totalRecords(), page.items()));
     }
 
-    /**
-     * Hands {@code read} the sync file of the request, as a stream: the raw body (JSON or octet-stream) or the
-     * multipart/form-data part {@code file} of a browser upload; gzip when {@code Content-Encoding: gzip} says
-     * so or when it starts with the gzip magic (a .gz file uploaded as it is). See {@link SyncFiles.Decoded}.
-     */
+    /** Hands {@code read} the sync file of the request, as {@link SyncFiles#upload} reads it. */
     private <T> T upload(Context ctx, Function<InputStream, T> read) {
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        boolean gzip = gzipEncoded(ctx.header("Content-Encoding"));
         InputStream body;
         try {
-            body = new SyncFiles.Decoded(ctx.req().getInputStream(), maxBytes, gzip);
+            body = ctx.req().getInputStream();
         } catch (IOException e) {
             throw SyncFiles.failure(e, "request body");
         }
-        if (type.startsWith("multipart/form-data")) {
-            return part(body, ctx.contentType(), read);
-        }
-        if (!type.isEmpty() && !type.contains("json") && !type.startsWith("application/octet-stream")
-                && !type.startsWith("application/gzip")) {
-            throw new ClientError.UnsupportedMediaType("send the sync file as application/json (gzip or not), or as"
-                    + " the multipart/form-data part named file; not " + ctx.contentType());
-        }
-        return read.apply(body);
-    }
-
-    private static boolean gzipEncoded(String encoding) {
-        if (encoding == null || encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity")) {
-            return false;
-        }
-        if (encoding.strip().equalsIgnoreCase("gzip") || encoding.strip().equalsIgnoreCase("x-gzip")) {
-            return true;
-        }
-        throw new ClientError.UnsupportedMediaType("Content-Encoding " + encoding + " is not taken here; send the sync"
-                + " file as it is or gzipped (Content-Encoding: gzip)");
-    }
-
-    private <T> T part(InputStream body, String contentType, Function<InputStream, T> read) {
-        File tmp = new File(System.getProperty("java.io.tmpdir"));
-        // The body is already bounded by sync.max_bytes; a large part goes to a temporary file, deleted below.
-        var config = new MultipartConfigElement(tmp.getPath(), -1, -1, PART_IN_MEMORY);
-        MultiPartFormInputStream form = new MultiPartFormInputStream(body, contentType, config, tmp, 10);
-        try {
-            return read.apply(new SyncFiles.Decoded(file(form), maxBytes, false));
-        } finally {
-            form.deleteParts();
-        }
-    }
-
-    private static InputStream file(MultiPartFormInputStream form) {
-        try {
-            Part part = form.getPart("file");
-            if (part == null) {
-                throw new ClientError.BadRequest("file", "the multipart form has no part named file; send the sync"
-                        + " file as the part named file");
-            }
-            return part.getInputStream();
-        } catch (IOException | IllegalStateException e) {
-            throw SyncFiles.failure(e, "multipart form");
-        }
+        return SyncFiles.upload(body, ctx.contentType(), ctx.header("Content-Encoding"), maxBytes, read);
     }
 }

@@ -1,5 +1,6 @@
 package dev.smartsat.auth;
 
+import dev.smartsat.core.ClientError;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -23,5 +24,11 @@ public enum Role {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code text} as a role, or the 422 a new client's role gets for any other word (API and console alike). */
+    public static Role required(String text) {
+        return parse(text).orElseThrow(() -> new ClientError.Unprocessable("role",
+                "role must be admin, operator or viewer, not '" + text + "'"));
     }
 }

@@ -1,11 +1,14 @@
 package dev.smartsat.sim;
 
 import dev.smartsat.clock.SimulatedClock;
+import dev.smartsat.core.ClientError;
 import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.store.Store;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Moves the server clock for the simulation controls (SPEC §9) and keeps its offset in the store, so a restart
@@ -13,6 +16,10 @@ import java.time.Instant;
  * written in one transaction, and the clock moves only once they are stored.
  */
 public final class ClockControl {
+    /** The range the store's millisecond instants and every expiry computed from them can hold. */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9000-01-01T00:00:00Z");
+
     private final Store store;
     private final SimulatedClock clock;
 
@@ -35,6 +42,53 @@ public final class ClockControl {
     /** Moves the clock by {@code by} (back, for a negative duration). */
     public void advance(Duration by) {
         moveTo(clock.offset().plus(by));
+    }
+
+    /**
+     * Sets the clock to {@code text}, an ISO-8601 instant, as the field {@code now} of the API and the console
+     * gives it: a 422 naming {@code now} when it is not one or lies outside {@link #EARLIEST}–{@link #LATEST}.
+     */
+    public void set(String text) {
+        Instant target;
+        try {
+            target = Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ClientError.Unprocessable("now", "now must be an ISO-8601 instant such as 2027-01-01T00:00:00Z");
+        }
+        set(inRange(target, "now"));
+    }
+
+    /** Moves the clock by {@code text}, an ISO-8601 duration (field {@code advance}), checked as {@link #set(String)}. */
+    public void advance(String text) {
+        Duration by;
+        try {
+            by = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ClientError.Unprocessable("advance", "advance must be an ISO-8601 duration in days, hours,"
+                    + " minutes or seconds, such as P31D or PT12H");
+        }
+        try {
+            inRange(clock.instant().plus(by), "advance");
+        } catch (ArithmeticException | DateTimeException e) {
+            throw outOfRange("advance");
+        }
+        advance(by);
+    }
+
+    /** A 404 for every simulation control while {@code simulation.enabled} is false. */
+    public static ClientError controlsOff() {
+        return new ClientError.NotFound("simulation controls are off; set simulation.enabled: true to use them");
+    }
+
+    private static Instant inRange(Instant target, String field) {
+        if (target.isBefore(EARLIEST) || target.isAfter(LATEST)) {
+            throw outOfRange(field);
+        }
+        return target;
+    }
+
+    private static ClientError outOfRange(String field) {
+        return new ClientError.Unprocessable(field, "the clock must stay between " + EARLIEST + " and " + LATEST);
     }
 
     /** Back to the wall clock: offset zero. */

@@ -1,5 +1,6 @@
 package dev.smartsat.sim;
 
+import dev.smartsat.core.ClientError;
 import java.util.Random;
 
 /**
@@ -11,6 +12,28 @@ public final class Faults {
     /** One path's fault: the share of requests that fail, with which status, and a delay for all. */
     public record Rule(double failRate, int status, long delayMs) {
         public static final Rule NONE = new Rule(0, 503, 0);
+
+        /**
+         * The rule for path {@code name} ({@code transport} or {@code upstream}) as the management API and the
+         * console take it, each value checked: a 422 naming the one out of range.
+         */
+        public static Rule checked(String name, double failRate, long status, long delayMs) {
+            if (!(failRate >= 0 && failRate <= 1)) {
+                throw new ClientError.Unprocessable(name + ".failRate", name + ".failRate must be from 0.0 to 1.0");
+            }
+            if (status < 400 || status > 599) {
+                throw new ClientError.Unprocessable(name + ".status", name + ".status must be an HTTP error status, 400 to 599");
+            }
+            if (delayMs < 0 || delayMs > 60_000) {
+                throw new ClientError.Unprocessable(name + ".delayMs", name + ".delayMs must be from 0 to 60000");
+            }
+            return new Rule(failRate, (int) status, delayMs);
+        }
+
+        /** The 400 for a failRate that is not a number. */
+        public static ClientError failRateNotANumber(String name) {
+            return new ClientError.BadRequest(name + ".failRate", name + ".failRate must be a number from 0.0 to 1.0");
+        }
     }
 
     /** What to do with one request. */

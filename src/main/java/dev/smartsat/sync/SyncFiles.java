@@ -1,18 +1,24 @@
 package dev.smartsat.sync;
 
 import dev.smartsat.core.ClientError;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.http.Part;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.File;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
+import org.eclipse.jetty.server.MultiPartFormInputStream;
 
 /**
  * Sync files as bytes on their way in and out (SPEC §8): read as a stream of at most {@code sync.max_bytes},
@@ -21,6 +27,8 @@ import java.util.zip.ZipException;
  */
 public final class SyncFiles {
     private static final int BUFFER = 64 * 1024;
+    /** A multipart part larger than this waits for the route in a temporary file, not in memory. */
+    private static final int PART_IN_MEMORY = 1024 * 1024;
 
     private SyncFiles() {}
 
@@ -94,6 +102,63 @@ public final class SyncFiles {
             }
         }
         return new ClientError.BadRequest("the " + what + " could not be read: " + e.getMessage());
+    }
+
+    /**
+     * Hands {@code read} the sync file of a request body, as a stream: the raw body (JSON or octet-stream) or the
+     * multipart/form-data part {@code file} of a browser upload; gzip when {@code contentEncoding} says so or when
+     * it starts with the gzip magic (a .gz file uploaded as it is). See {@link Decoded}. The management API's
+     * upload routes and the console's Upload Response File read their files here.
+     */
+    public static <T> T upload(InputStream raw, String contentType, String contentEncoding, long maxBytes,
+                               Function<InputStream, T> read) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        InputStream body = new Decoded(raw, maxBytes, gzipEncoded(contentEncoding));
+        if (type.startsWith("multipart/form-data")) {
+            return part(body, contentType, maxBytes, read);
+        }
+        if (!type.isEmpty() && !type.contains("json") && !type.startsWith("application/octet-stream")
+                && !type.startsWith("application/gzip")) {
+            throw new ClientError.UnsupportedMediaType("send the sync file as application/json (gzip or not), or as"
+                    + " the multipart/form-data part named file; not " + contentType);
+        }
+        return read.apply(body);
+    }
+
+    private static boolean gzipEncoded(String encoding) {
+        if (encoding == null || encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity")) {
+            return false;
+        }
+        if (encoding.strip().equalsIgnoreCase("gzip") || encoding.strip().equalsIgnoreCase("x-gzip")) {
+            return true;
+        }
+        throw new ClientError.UnsupportedMediaType("Content-Encoding " + encoding + " is not taken here; send the sync"
+                + " file as it is or gzipped (Content-Encoding: gzip)");
+    }
+
+    private static <T> T part(InputStream body, String contentType, long maxBytes, Function<InputStream, T> read) {
+        File tmp = new File(System.getProperty("java.io.tmpdir"));
+        // The body is already bounded by sync.max_bytes; a large part goes to a temporary file, deleted below.
+        var config = new MultipartConfigElement(tmp.getPath(), -1, -1, PART_IN_MEMORY);
+        MultiPartFormInputStream form = new MultiPartFormInputStream(body, contentType, config, tmp, 10);
+        try {
+            return read.apply(new Decoded(file(form), maxBytes, false));
+        } finally {
+            form.deleteParts();
+        }
+    }
+
+    private static InputStream file(MultiPartFormInputStream form) {
+        try {
+            Part part = form.getPart("file");
+            if (part == null) {
+                throw new ClientError.BadRequest("file", "the multipart form has no part named file; send the sync"
+                        + " file as the part named file");
+            }
+            return part.getInputStream();
+        } catch (IOException | IllegalStateException e) {
+            throw failure(e, "multipart form");
+        }
     }
 
     static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
