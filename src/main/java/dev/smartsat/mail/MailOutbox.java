@@ -93,7 +93,10 @@ public final class MailOutbox implements AutoCloseable {
         try {
             deliver(everything);
         } catch (RuntimeException e) {
-            // the store itself failed (or is closing): the mail stays where it is, and the next pass tries again
+            if (executor.isShutdown()) {
+                return;  // stopping: a store call cut short by the stop is no failure worth a warning
+            }
+            // the store itself failed: the mail stays where it is, and the next pass tries again
             log.warn("delivering alert mail failed: {}", e.toString());
             schedule(Optional.of(wall.instant().plus(firstRetry)));
         }
@@ -133,10 +136,12 @@ public final class MailOutbox implements AutoCloseable {
                 handled++;
             }
         } catch (MessagingException e) {
-            // connecting (or closing, after the last mail) failed: whatever was not tried waits
-            error = describe(e);
-            for (MailDao.Pending mail : due.subList(handled, due.size())) {
-                failed(mail, error);
+            // connecting failed, and whatever was not tried waits; closing after the last mail is no failure
+            if (handled < due.size()) {
+                error = describe(e);
+                for (MailDao.Pending mail : due.subList(handled, due.size())) {
+                    failed(mail, error);
+                }
             }
         }
         reportStreak(error);

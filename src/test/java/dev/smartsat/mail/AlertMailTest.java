@@ -159,6 +159,17 @@ class AlertMailTest {
     }
 
     @Test
+    void retriesWaitTwiceAsLongEachTimeUpTo15Minutes() {
+        Duration first = MailOutbox.FIRST_RETRY;
+        assertEquals(Duration.ofSeconds(5), MailOutbox.backoff(0, first));
+        assertEquals(Duration.ofSeconds(10), MailOutbox.backoff(1, first));
+        assertEquals(Duration.ofSeconds(20), MailOutbox.backoff(2, first));
+        assertEquals(Duration.ofSeconds(640), MailOutbox.backoff(7, first));
+        assertEquals(Duration.ofMinutes(15), MailOutbox.backoff(8, first));
+        assertEquals(Duration.ofMinutes(15), MailOutbox.backoff(Integer.MAX_VALUE, first), "no overflow, however long");
+    }
+
+    @Test
     void badMailSettingsStopTheStartWithTheKeyNamed() throws Exception {
         assertRefused("alerts:\n  smtp:\n    host: mail.example.com\n    port: 70000\n    from: a@example.com\n"
                 + "    to: [b@example.com]\n", "alerts.smtp.port");
