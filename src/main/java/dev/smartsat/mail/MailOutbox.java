@@ -28,8 +28,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
-    static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    static final Duration LONGEST_WAIT = Duration.ofMinutes(15);
+    /** How long a mail the server did not take waits: 5 s, doubling each time, never above 15 minutes. */
+    record Backoff(Duration first, Duration longest) {
+        static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(15));
+
+        /** The wait after the {@code attempts + 1}-th failure. */
+        Duration after(int attempts) {
+            Duration wait = first.multipliedBy(1L << Math.min(attempts, 20));
+            return wait.compareTo(longest) > 0 ? longest : wait;
+        }
+    }
+
     /** Mail sent per pass; a fuller outbox takes another pass straight away. */
     private static final int BATCH = 50;
     private static final int ERROR_MAX = 1000;
@@ -39,7 +48,7 @@ public final class MailOutbox implements AutoCloseable {
     private final Smtp smtp;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean nudged = new AtomicBoolean();
-    private volatile Duration firstRetry = FIRST_RETRY;
+    private volatile Backoff backoff = Backoff.DEFAULT;
     private volatile long pending;
     /** The sender thread's own state, touched by nothing else. */
     private ScheduledFuture<?> wake;
@@ -85,8 +94,8 @@ public final class MailOutbox implements AutoCloseable {
     }
 
     /** Tests retry sooner than an operator's mail server would want. */
-    void firstRetry(Duration first) {
-        this.firstRetry = first;
+    void backoff(Backoff backoff) {
+        this.backoff = backoff;
     }
 
     private void deliverQuietly(boolean everything) {
@@ -98,7 +107,7 @@ public final class MailOutbox implements AutoCloseable {
             }
             // the store itself failed: the mail stays where it is, and the next pass tries again
             log.warn("delivering alert mail failed: {}", e.toString());
-            schedule(Optional.of(wall.instant().plus(firstRetry)));
+            schedule(Optional.of(wall.instant().plus(backoff.first())));
         }
     }
 
@@ -148,17 +157,11 @@ public final class MailOutbox implements AutoCloseable {
     }
 
     private void failed(MailDao.Pending mail, String error) {
-        Instant next = wall.instant().plus(backoff(mail.attempts(), firstRetry));
+        Instant next = wall.instant().plus(backoff.after(mail.attempts()));
         store.write(tx -> {
             tx.mail().failed(error, next, mail.id());
             return null;
         });
-    }
-
-    /** The wait after the {@code attempts + 1}-th failure: doubling from {@code first}, never above 15 minutes. */
-    static Duration backoff(int attempts, Duration first) {
-        Duration wait = first.multipliedBy(1L << Math.min(attempts, 20));
-        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
     /** One warning when mail starts failing and one line when it gets through again, not one per retry. */
@@ -166,8 +169,8 @@ public final class MailOutbox implements AutoCloseable {
         if (error != null && !failing) {
             failing = true;
             log.warn("alert mail to {} cannot be sent ({}); it stays in the outbox and is retried, first after {} ms,"
-                    + " then twice as long each time up to every {} min", smtp.server(), error, firstRetry.toMillis(),
-                    LONGEST_WAIT.toMinutes());
+                    + " then twice as long each time up to every {} min", smtp.server(), error,
+                    backoff.first().toMillis(), backoff.longest().toMinutes());
         } else if (error == null && failing) {
             failing = false;
             log.info("alert mail to {} is being delivered again", smtp.server());
@@ -193,7 +196,7 @@ public final class MailOutbox implements AutoCloseable {
             return;  // nothing waits: the next enqueue nudges
         }
         long delay = Math.min(Math.max(0, Duration.between(wall.instant(), due.get()).toMillis()),
-                LONGEST_WAIT.toMillis());
+                backoff.longest().toMillis());
         try {
             wake = executor.schedule(() -> deliverQuietly(false), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
