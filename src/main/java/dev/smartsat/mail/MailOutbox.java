@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
+    /** Mail sent per pass; a fuller outbox takes another pass straight away. */
+    private static final int BATCH = 50;
+    private static final int ERROR_MAX = 1000;
+
     /** How long a mail the server did not take waits: 5 s, doubling each time, never above 15 minutes. */
     record Backoff(Duration first, Duration longest) {
         static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(15));
@@ -38,10 +42,6 @@ public final class MailOutbox implements AutoCloseable {
             return wait.compareTo(longest) > 0 ? longest : wait;
         }
     }
-
-    /** Mail sent per pass; a fuller outbox takes another pass straight away. */
-    private static final int BATCH = 50;
-    private static final int ERROR_MAX = 1000;
 
     private final Store store;
     private final Clock wall;
