@@ -20,6 +20,7 @@ public record Settings(
         Upstream upstream,
         Sync sync,
         Logging logging,
+        Alerts alerts,
         String catalog,
         Seed seed,
         @JsonProperty("config_dir") String configDir) {
@@ -61,6 +62,27 @@ public record Settings(
 
     /** SPEC §13: {@code format} text or json (one object per line); {@code level} trace, debug, info, warn or error. */
     public record Logging(String format, String level) {}
+
+    /** SPEC §12: what is done with a raised alert beside recording it. */
+    public record Alerts(Smtp smtp) {}
+
+    /**
+     * SPEC §12: each raised alert is also mailed to {@code to} through this SMTP server when {@code host} is set;
+     * {@code username} (when set) and {@code password} log in, and {@code starttls} requires STARTTLS first.
+     */
+    public record Smtp(String host, int port, String from, List<String> to, String username, String password,
+                       boolean starttls) {
+        public boolean enabled() {
+            return host != null && !host.isBlank();
+        }
+
+        /** Never the password: settings may end up in a log line or a failed assertion. */
+        @Override
+        public String toString() {
+            return "Smtp[host=" + host + ", port=" + port + ", from=" + from + ", to=" + to + ", username="
+                    + username + ", starttls=" + starttls + "]";
+        }
+    }
 
     public record Seed(SeedAccount account, @JsonProperty("virtual_accounts") List<SeedVirtualAccount> virtualAccounts) {}
 

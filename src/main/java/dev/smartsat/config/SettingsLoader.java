@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -256,6 +258,36 @@ public final class SettingsLoader {
             Duration.parse(s.upstream().interval());
         } catch (DateTimeParseException | NullPointerException e) {
             throw new ConfigException("upstream.interval must be an ISO-8601 duration such as P1D or PT6H");
+        }
+        validate(s.alerts().smtp());
+    }
+
+    /** Checked only when mail is on; what the sender would otherwise find out at the first alert, in a log. */
+    private static void validate(Settings.Smtp smtp) {
+        if (!smtp.enabled()) {
+            return;
+        }
+        if (smtp.port() < 1 || smtp.port() > 65535) {
+            throw new ConfigException("alerts.smtp.port must be between 1 and 65535, not " + smtp.port());
+        }
+        address("alerts.smtp.from", smtp.from());
+        if (smtp.to() == null || smtp.to().isEmpty()) {
+            throw new ConfigException("alerts.smtp.to must list at least one address when alerts.smtp.host is set");
+        }
+        smtp.to().forEach(to -> address("alerts.smtp.to", to));
+        boolean user = smtp.username() != null && !smtp.username().isBlank();
+        boolean password = smtp.password() != null && !smtp.password().isEmpty();
+        if (password && !user) {
+            throw new ConfigException("alerts.smtp.password is set but alerts.smtp.username is not");
+        }
+    }
+
+    private static void address(String key, String value) {
+        try {
+            new InternetAddress(value == null ? "" : value, true).validate();
+        } catch (AddressException e) {
+            throw new ConfigException(key + " must be an e-mail address such as smartsat@example.com, not '"
+                    + value + "'");
         }
     }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Raises and clears the alerts of SPEC §12 by the server clock. One thread evaluates: after a nudge (coalesced: a
  * burst of nudges is one evaluation) and on a periodic tick, so device messages, which only change usage, never wait
  * for it. An evaluation reads the conditions with a few aggregate queries in a read transaction, and only when an
- * alert starts, ends or changes does it write — the alerts and their events in one transaction.
+ * alert starts, ends or changes does it write — the alerts, their events and their mail in one transaction.
  */
 public final class AlertMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertMonitor.class);
@@ -43,6 +43,7 @@ public final class AlertMonitor implements AutoCloseable {
     private final Clock clock;
     private final Licenses licenses;
     private final boolean satellite;
+    private final AlertMail mail;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile Map<AlertType, Long> activeByType = counts(List.of());
@@ -61,12 +62,16 @@ public final class AlertMonitor implements AutoCloseable {
         }
     }
 
-    /** {@code satellite}: the satellite role, the only one whose synchronization can be overdue. */
-    public AlertMonitor(Store store, Clock clock, Licenses licenses, boolean satellite) {
+    /**
+     * {@code satellite}: the satellite role, the only one whose synchronization can be overdue; {@code mail}: what
+     * each raise also mails, {@link AlertMail#NONE} for nothing.
+     */
+    public AlertMonitor(Store store, Clock clock, Licenses licenses, boolean satellite, AlertMail mail) {
         this.store = store;
         this.clock = clock;
         this.licenses = licenses;
         this.satellite = satellite;
+        this.mail = mail;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "smartsat-alerts");
             t.setDaemon(true);
@@ -156,12 +161,16 @@ public final class AlertMonitor implements AutoCloseable {
                 dao.updateMessage(a.message(), a.id());
             }
             for (Condition c : raise.values()) {
-                dao.insert(c.type().name(), c.type().severity().name(), c.va() == null ? null : c.va().id(), null,
-                        c.tag(), c.thresholdDays(), c.message(), now);
+                long id = dao.insert(c.type().name(), c.type().severity().name(), c.va() == null ? null : c.va().id(),
+                        null, c.tag(), c.thresholdDays(), c.message(), now);
                 record(tx, now, EventType.ALERT_RAISED, c.va(), c.type() + " (" + c.type().severity() + "): " + c.message());
+                mail.enqueue(tx, id, c, now);
             }
             return null;
         });
+        if (!raise.isEmpty()) {
+            mail.nudge();
+        }
         return new Changes(raise.size(), clear.size(), update.size());
     }
 

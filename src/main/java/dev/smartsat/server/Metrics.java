@@ -3,6 +3,7 @@ package dev.smartsat.server;
 import dev.smartsat.core.AlertType;
 import dev.smartsat.licensing.AlertMonitor;
 import dev.smartsat.licensing.Inventory;
+import dev.smartsat.mail.MailOutbox;
 import dev.smartsat.store.InstanceDao;
 import dev.smartsat.sync.SatelliteSync;
 import dev.smartsat.transport.MessageType;
@@ -55,7 +56,7 @@ public final class Metrics implements TransportHandler.Observer, AutoCloseable {
     private boolean counted;
 
     @SuppressWarnings("unchecked")
-    Metrics(Inventory inventory, SatelliteSync sync, AlertMonitor alerts) {
+    Metrics(Inventory inventory, SatelliteSync sync, AlertMonitor alerts, MailOutbox mail) {
         this.inventory = inventory;
         this.transport = new Map[MessageType.values().length + 1];
         for (int i = 0; i < transport.length; i++) {
@@ -74,6 +75,10 @@ public final class Metrics implements TransportHandler.Observer, AutoCloseable {
         for (AlertType type : AlertType.values()) {
             Gauge.builder("smartsat.alerts.active", alerts, a -> a.active(type)).tag("type", type.name())
                     .description("Active alerts, by type").register(registry);
+        }
+        if (mail != null) {
+            Gauge.builder("smartsat.mail.outbox.pending", mail, MailOutbox::pending)
+                    .description("Alert e-mails waiting for the mail server").register(registry);
         }
         if (sync != null) {
             FunctionCounter.builder("smartsat.sync.successes", sync, SatelliteSync::successes)

@@ -12,6 +12,7 @@ import dev.smartsat.config.Catalog;
 import dev.smartsat.console.ConsoleAssets;
 import dev.smartsat.config.Settings;
 import dev.smartsat.licensing.Accounts;
+import dev.smartsat.licensing.AlertMail;
 import dev.smartsat.licensing.AlertMonitor;
 import dev.smartsat.licensing.Alerts;
 import dev.smartsat.core.ClientError;
@@ -23,6 +24,7 @@ import dev.smartsat.licensing.Licenses;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.licensing.Seeder;
 import dev.smartsat.licensing.Tokens;
+import dev.smartsat.mail.MailOutbox;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
 import dev.smartsat.sim.ClockControl;
@@ -83,6 +85,8 @@ public final class SmartSatServer implements AutoCloseable {
     private final AsyncBodies bodies;
     private final Metrics metrics;
     private final AlertMonitor alerts;
+    /** Null unless alerts.smtp.host is set. */
+    private final MailOutbox mail;
 
     private SmartSatServer(Settings settings, Clock wall, Map<String, String> env) {
         this.settings = settings;
@@ -107,9 +111,12 @@ public final class SmartSatServer implements AutoCloseable {
             this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
             var reservations = new Reservations(store, clock, catalog, compliance, pki.signingKey());
             var licenses = new Licenses(store, clock, usage);
-            this.alerts = new AlertMonitor(store, clock, licenses, !settings.isUpstream());
+            Settings.Smtp smtp = settings.alerts().smtp();
+            this.mail = smtp.enabled() ? new MailOutbox(store, wall, smtp) : null;
+            this.alerts = new AlertMonitor(store, clock, licenses, !settings.isUpstream(),
+                    mail == null ? AlertMail.NONE : new AlertMail(smtp.to(), wall, mail::nudge));
             this.metrics = new Metrics(new Inventory(store, clock, licenses),
-                    settings.isUpstream() ? null : sync.satellite(), alerts);
+                    settings.isUpstream() ? null : sync.satellite(), alerts, mail);
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
                     licenses, new Devices(store, clock, compliance, reservations),
                     reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults,
@@ -150,6 +157,9 @@ public final class SmartSatServer implements AutoCloseable {
                     + rootMessage(e), e);
         }
         server.sync.startSchedule();
+        if (server.mail != null) {
+            server.mail.start();
+        }
         server.alerts.start(ALERT_TICK);
         log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
                 settings.server().bind(), server.port());
@@ -317,6 +327,11 @@ public final class SmartSatServer implements AutoCloseable {
         return alerts;
     }
 
+    /** The alert e-mail outbox's sender; null unless alerts.smtp.host is set. */
+    public MailOutbox mail() {
+        return mail;
+    }
+
     public Faults faults() {
         return faults;
     }
@@ -344,6 +359,9 @@ public final class SmartSatServer implements AutoCloseable {
         CacheHitRates.log(clients, registrations, transport);
         sync.close();
         alerts.close();
+        if (mail != null) {
+            mail.close();  // before the store closes: a mail being handed over is deleted from the outbox first
+        }
         housekeeping.shutdownNow();
         String drained = "the " + inFlight + " request(s) in flight finished";
         try {

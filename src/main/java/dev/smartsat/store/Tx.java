@@ -18,6 +18,7 @@ public final class Tx {
     private EventDao events;
     private InstanceDao instances;
     private LicensePoolDao pools;
+    private MailDao mail;
     private NonceDao nonces;
     private ReservationDao reservations;
     private RevocationDao revocations;
@@ -89,6 +90,13 @@ public final class Tx {
             pools = handle.attach(LicensePoolDao.class);
         }
         return pools;
+    }
+
+    public MailDao mail() {
+        if (mail == null) {
+            mail = handle.attach(MailDao.class);
+        }
+        return mail;
     }
 
     public NonceDao nonces() {

@@ -1,6 +1,7 @@
 package dev.smartsat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,38 @@ class SettingsLoaderTest {
         assertTrue(e.getMessage().contains("mapping"), e.getMessage());
         assertThrows(ConfigException.class,
                 () -> new SettingsLoader(Map.of()).configFile(dir.resolve("absent.yaml")).load());
+    }
+
+    @Test
+    void alertMailIsOffByDefaultAndItsKeysComeFromTheEnvironmentToo() {
+        Settings.Smtp off = new SettingsLoader(Map.of()).load().alerts().smtp();
+        assertFalse(off.enabled());
+        assertFalse(off.starttls());
+        Settings.Smtp on = new SettingsLoader(Map.of("SMARTSAT_ALERTS_SMTP_HOST", "mail.example.com",
+                "SMARTSAT_ALERTS_SMTP_PORT", "587", "SMARTSAT_ALERTS_SMTP_FROM", "smartsat@example.com",
+                "SMARTSAT_ALERTS_SMTP_TO", "ops@example.com, noc@example.com",
+                "SMARTSAT_ALERTS_SMTP_USERNAME", "smartsat", "SMARTSAT_ALERTS_SMTP_PASSWORD", "hunter2-secret",
+                "SMARTSAT_ALERTS_SMTP_STARTTLS", "true")).load().alerts().smtp();
+        assertTrue(on.enabled());
+        assertEquals(587, on.port());
+        assertEquals(List.of("ops@example.com", "noc@example.com"), on.to());
+        assertTrue(on.starttls());
+        assertFalse(on.toString().contains("hunter2"), "the password stays out of anything printed");
+
+        Map<String, String> mail = Map.of("SMARTSAT_ALERTS_SMTP_HOST", "mail.example.com",
+                "SMARTSAT_ALERTS_SMTP_FROM", "smartsat@example.com", "SMARTSAT_ALERTS_SMTP_TO", "ops@example.com");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_PORT", "0"), "alerts.smtp.port");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_TO", ""), "alerts.smtp.to");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_TO", "ops@example.com, nobody"), "alerts.smtp.to");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_FROM", ""), "alerts.smtp.from");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_PASSWORD", "p"), "alerts.smtp.username");
+        assertMessage(with(mail, "SMARTSAT_ALERTS_SMTP_STARTTLS", "yes"), "alerts.smtp.starttls");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> out = new java.util.HashMap<>(env);
+        out.put(name, value);
+        return out;
     }
 
     @Test

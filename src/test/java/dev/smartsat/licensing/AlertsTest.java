@@ -1,6 +1,6 @@
 package dev.smartsat.licensing;
 
-import static dev.smartsat.TestSatellite.ACCOUNT_PATH;
+import static dev.smartsat.licensing.AlertScenarios.ALERTS;
 import static dev.smartsat.transport.TestDevice.NETWORK_ADVANTAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Await;
 import dev.smartsat.TestSatellite;
-import dev.smartsat.reservation.RequestCode;
 import dev.smartsat.transport.TestDevice;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,19 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  * 2027-06-30 (seed).
  */
 class AlertsTest {
-    private static final String ALERTS = ACCOUNT_PATH + "/alerts";
-    private static final String LAB = ACCOUNT_PATH + "/virtual-accounts/Lab";
-    private static final String CLOCK = "/backend/api/v1/sim/clock";
-
     @TempDir
     Path dir;
     TestSatellite sat;
     String admin;
+    AlertScenarios on;
 
     @BeforeEach
     void start() {
         sat = TestSatellite.start(dir);
         admin = sat.adminToken();
+        on = new AlertScenarios(sat);
     }
 
     @AfterEach
@@ -45,88 +42,80 @@ class AlertsTest {
 
     @Test
     void anOversubscribedPoolRaisesInsufficientLicensesAndFreeingItClearsIt() throws Exception {
-        TestDevice device = new TestDevice(sat, "C9300-48P", "ALERT1");
-        assertEquals("OK", device.register(sat.createToken("Lab", "{}")).status());
-        device.authorize(Map.of(NETWORK_ADVANTAGE, 5L));
-        Await.until(() -> total("?type=INSUFFICIENT_LICENSES&active=true") == 1, "INSUFFICIENT_LICENSES raised");
-        JsonNode alert = alerts("?type=INSUFFICIENT_LICENSES&active=true").get(0);
+        TestDevice device = on.deviceInLab("ALERT1", 5);
+        Await.until(() -> on.total("?type=INSUFFICIENT_LICENSES&active=true") == 1, "INSUFFICIENT_LICENSES raised");
+        JsonNode alert = on.alerts("?type=INSUFFICIENT_LICENSES&active=true").get(0);
         assertEquals("CRITICAL", alert.get("severity").asText());
         assertEquals("Lab", alert.get("virtualAccount").asText());
         assertEquals(NETWORK_ADVANTAGE, alert.get("entitlementTag").asText());
         assertTrue(alert.get("message").asText().contains("short of 1"), alert.toString());
         assertTrue(alert.get("clearedAt").isNull());
 
-        assertEquals(204, sat.delete(LAB + "/devices/" + device.piid, admin).status());
-        Await.until(() -> total("?type=INSUFFICIENT_LICENSES&active=true") == 0, "INSUFFICIENT_LICENSES cleared");
-        JsonNode cleared = alerts("?type=INSUFFICIENT_LICENSES&active=false").get(0);
+        on.remove(device);
+        Await.until(() -> on.total("?type=INSUFFICIENT_LICENSES&active=true") == 0, "INSUFFICIENT_LICENSES cleared");
+        JsonNode cleared = on.alerts("?type=INSUFFICIENT_LICENSES&active=false").get(0);
         assertEquals(alert.get("id").asLong(), cleared.get("id").asLong());
         assertTrue(cleared.get("clearedAt").isTextual(), cleared.toString());
-        assertEquals(1, events("ALERT_RAISED", "INSUFFICIENT_LICENSES"));
-        assertEquals(1, events("ALERT_CLEARED", "INSUFFICIENT_LICENSES"));
+        assertEquals(1, on.events("ALERT_RAISED", "INSUFFICIENT_LICENSES"));
+        assertEquals(1, on.events("ALERT_CLEARED", "INSUFFICIENT_LICENSES"));
         // the virtual account filter: Default has none of Lab's
-        assertEquals(0, total("?virtualAccount=Default&type=INSUFFICIENT_LICENSES"));
+        assertEquals(0, on.total("?virtualAccount=Default&type=INSUFFICIENT_LICENSES"));
     }
 
     @Test
     void aTermPoolWalksDownTheExpiryThresholdsThenExpires() throws Exception {
         // 10 days before 2027-06-30: one alert, at 14 days
-        sat.json("PUT", CLOCK, admin, "{\"now\":\"2027-06-20T12:00:00Z\"}");
-        Await.until(() -> total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true") == 1, "expiring at 14");
-        JsonNode at14 = alerts("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true").get(0);
+        on.setClock("2027-06-20T12:00:00Z");
+        Await.until(() -> on.total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true") == 1, "expiring at 14");
+        JsonNode at14 = on.alerts("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true").get(0);
         assertTrue(at14.get("message").asText().contains("within 14 day"), at14.toString());
         assertEquals("WARNING", at14.get("severity").asText());
-        assertEquals(0, total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=false"));
+        assertEquals(0, on.total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=false"));
 
         // 4 days on, 6 days left: the 14-day alert clears and a 7-day one is raised
-        sat.json("PUT", CLOCK, admin, "{\"advance\":\"P4D\"}");
-        Await.until(() -> total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=false") == 1, "14-day cleared");
-        JsonNode active = alerts("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true");
+        on.advanceClock("P4D");
+        Await.until(() -> on.total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=false") == 1, "14-day cleared");
+        JsonNode active = on.alerts("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true");
         assertEquals(1, active.size(), active.toString());
         assertTrue(active.get(0).get("message").asText().contains("within 7 day"), active.toString());
 
         // past the end date: expired, and no longer expiring
-        sat.json("PUT", CLOCK, admin, "{\"now\":\"2027-07-01T12:00:00Z\"}");
-        Await.until(() -> total("?virtualAccount=Lab&type=LICENSES_EXPIRED&active=true") == 1, "expired raised");
-        assertEquals(0, total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true"));
-        assertEquals("CRITICAL", alerts("?type=LICENSES_EXPIRED").get(0).get("severity").asText());
-        assertEquals(2, events("ALERT_CLEARED", "LICENSES_EXPIRING"));
-        assertEquals(1, events("ALERT_RAISED", "LICENSES_EXPIRED"));
+        on.setClock("2027-07-01T12:00:00Z");
+        Await.until(() -> on.total("?virtualAccount=Lab&type=LICENSES_EXPIRED&active=true") == 1, "expired raised");
+        assertEquals(0, on.total("?virtualAccount=Lab&type=LICENSES_EXPIRING&active=true"));
+        assertEquals("CRITICAL", on.alerts("?type=LICENSES_EXPIRED").get(0).get("severity").asText());
+        assertEquals(2, on.events("ALERT_CLEARED", "LICENSES_EXPIRING"));
+        assertEquals(1, on.events("ALERT_RAISED", "LICENSES_EXPIRED"));
     }
 
     @Test
     void lapsedAuthorizationAndAnOverdueSyncFollowTheClock() throws Exception {
-        TestDevice device = new TestDevice(sat, "C9300-48P", "ALERT2");
-        assertEquals("OK", device.register(sat.createToken("Lab", "{}")).status());
-        assertEquals("OK", device.authorize(Map.of(NETWORK_ADVANTAGE, 1L)).status());
+        TestDevice device = on.deviceInLab("ALERT2", 1);
         // a reserved instance never reports: it must never count as failing to connect
-        TestSatellite.Response reserved = sat.post(LAB + "/reserve-licenses", admin, "{\"reservationRequests\":[{"
-                + "\"reservationCode\":\"" + RequestCode.newFor("C9300-24UX", "ALERTSLR").text() + "\","
-                + "\"reservationType\":\"SPECIFIC\",\"licenses\":[{\"entitlementTag\":\"" + NETWORK_ADVANTAGE
-                + "\",\"quantity\":1}]}]}");
-        assertEquals(200, reserved.status(), reserved.toString());
+        on.reserveInLab("ALERTSLR");
 
         // 31 days: the sync is overdue; the device's authorization (90 days) has not lapsed, in the same evaluation
-        sat.json("PUT", CLOCK, admin, "{\"advance\":\"P31D\"}");
-        Await.until(() -> total("?type=SYNC_OVERDUE&active=true") == 1, "SYNC_OVERDUE raised");
-        JsonNode overdue = alerts("?type=SYNC_OVERDUE").get(0);
+        on.advanceClock("P31D");
+        Await.until(() -> on.total("?type=SYNC_OVERDUE&active=true") == 1, "SYNC_OVERDUE raised");
+        JsonNode overdue = on.alerts("?type=SYNC_OVERDUE").get(0);
         assertTrue(overdue.get("virtualAccount").isNull(), overdue.toString());
         assertEquals("WARNING", overdue.get("severity").asText());
-        assertEquals(1, total("?virtualAccount=Lab&type=SYNC_OVERDUE"), "satellite-wide: under every virtual account");
-        assertEquals(0, total("?type=PRODUCT_FAILED_TO_CONNECT"));
+        assertEquals(1, on.total("?virtualAccount=Lab&type=SYNC_OVERDUE"), "satellite-wide: under every virtual account");
+        assertEquals(0, on.total("?type=PRODUCT_FAILED_TO_CONNECT"));
         assertEquals(1.0, activeGauge("SYNC_OVERDUE"));
 
         // 91 days: one instance (not the reservation) has lapsed
-        sat.json("PUT", CLOCK, admin, "{\"advance\":\"P60D\"}");
-        Await.until(() -> total("?type=PRODUCT_FAILED_TO_CONNECT&active=true") == 1, "FAILED_TO_CONNECT raised");
-        JsonNode failed = alerts("?type=PRODUCT_FAILED_TO_CONNECT").get(0);
+        on.advanceClock("P60D");
+        Await.until(() -> on.total("?type=PRODUCT_FAILED_TO_CONNECT&active=true") == 1, "FAILED_TO_CONNECT raised");
+        JsonNode failed = on.alerts("?type=PRODUCT_FAILED_TO_CONNECT").get(0);
         assertEquals("Lab", failed.get("virtualAccount").asText());
         assertTrue(failed.get("message").asText().startsWith("1 product instance(s)"), failed.toString());
 
         // it reports again: nothing lapsed is left, so the alert clears
         assertEquals("OK", device.authorize(Map.of(NETWORK_ADVANTAGE, 1L)).status());
-        Await.until(() -> total("?type=PRODUCT_FAILED_TO_CONNECT&active=false") == 1, "FAILED_TO_CONNECT cleared");
-        assertEquals(1, events("ALERT_RAISED", "PRODUCT_FAILED_TO_CONNECT"));
-        assertEquals(1, events("ALERT_CLEARED", "PRODUCT_FAILED_TO_CONNECT"));
+        Await.until(() -> on.total("?type=PRODUCT_FAILED_TO_CONNECT&active=false") == 1, "FAILED_TO_CONNECT cleared");
+        assertEquals(1, on.events("ALERT_RAISED", "PRODUCT_FAILED_TO_CONNECT"));
+        assertEquals(1, on.events("ALERT_CLEARED", "PRODUCT_FAILED_TO_CONNECT"));
         // satellite-wide alerts' events belong to no account: the admin's log has them
         JsonNode all = sat.get("/backend/api/v1/events?type=ALERT_RAISED&limit=1000", admin).json().get("events");
         assertTrue(all.toString().contains("SYNC_OVERDUE"), all.toString());
@@ -157,29 +146,5 @@ class AlertsTest {
     private void assertError(TestSatellite.Response r, int status, String field) {
         assertEquals(status, r.status(), r.toString());
         assertTrue(r.json().get("errors").has(field), r.toString());
-    }
-
-    private JsonNode alerts(String query) {
-        TestSatellite.Response r = sat.get(ALERTS + query, admin);
-        assertEquals(200, r.status(), r.toString());
-        return r.json().get("alerts");
-    }
-
-    private long total(String query) {
-        TestSatellite.Response r = sat.get(ALERTS + query, admin);
-        assertEquals(200, r.status(), r.toString());
-        return r.json().get("totalRecords").asLong();
-    }
-
-    /** Events of {@code type} whose message names the alert type, across the account and satellite-wide. */
-    private long events(String type, String alertType) {
-        JsonNode events = sat.get("/backend/api/v1/events?type=" + type + "&limit=1000", admin).json().get("events");
-        long n = 0;
-        for (JsonNode e : events) {
-            if (e.get("message").asText().contains(alertType)) {
-                n++;
-            }
-        }
-        return n;
     }
 }
