@@ -2,6 +2,7 @@ package dev.smartsat.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.core.Paging;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.core.VirtualAccount;
@@ -35,7 +36,7 @@ final class AccountsApi {
     }
 
     void listVirtualAccounts(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = accounts.virtualAccounts(ctx.pathParam("account"), paging.limit(), paging.offset());
         ctx.json(Lists.of("virtualAccounts", page.totalRecords(),
                 page.virtualAccounts().stream().map(VirtualAccountInfo::of).toList()));

@@ -2,6 +2,7 @@ package dev.smartsat.api;
 
 import dev.smartsat.core.AlertType;
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.core.SmartAccount;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.licensing.Accounts;
@@ -22,7 +23,7 @@ final class AlertsApi {
         // Parameters first, so a bad one is a 400 whatever the account.
         AlertType type = QueryParams.enumValue(ctx, "type", AlertType.class, "an alert type");
         Boolean active = active(ctx);
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         String account = ctx.pathParam("account");
         SmartAccount sa = accounts.account(account);
         VirtualAccount va = QueryParams.virtualAccount(ctx, accounts, account);

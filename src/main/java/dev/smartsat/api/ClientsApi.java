@@ -6,6 +6,7 @@ import dev.smartsat.auth.BearerTokens;
 import dev.smartsat.auth.Clients;
 import dev.smartsat.auth.Role;
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ final class ClientsApi {
     }
 
     void list(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         ctx.json(Lists.of("clients", clients.count(), clients.list(paging.limit(), paging.offset())));
     }
 

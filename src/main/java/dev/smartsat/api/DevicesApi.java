@@ -1,6 +1,7 @@
 package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.core.Paging;
 import dev.smartsat.reservation.Devices;
 import dev.smartsat.core.ProductInstance;
 import dev.smartsat.reservation.Reservation;
@@ -74,7 +75,7 @@ final class DevicesApi {
     }
 
     void list(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         Devices.Page page = devices.list(ctx.pathParam("account"), ctx.pathParam("va"), blankToNull(ctx.queryParam("status")),
                 ctx.queryParam("q"), paging.limit(), paging.offset());
         ctx.json(Lists.of("devices", page.totalRecords(), page.devices().stream().map(DeviceInfo::of).toList()));

@@ -1,5 +1,6 @@
 package dev.smartsat.api;
 
+import dev.smartsat.core.Paging;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.core.Event;
@@ -33,7 +34,7 @@ final class EventsApi {
     }
 
     private void respond(Context ctx, Events.Filter filter) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         Events.Page page = events.find(filter, paging.limit(), paging.offset());
         ctx.json(Lists.of("events", page.totalRecords(), page.events()));
     }

@@ -3,6 +3,7 @@ package dev.smartsat.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.licensing.LicenseView;
 import dev.smartsat.licensing.Licenses;
 import dev.smartsat.sync.Purchases;

@@ -1,6 +1,7 @@
 package dev.smartsat.api;
 
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.licensing.Accounts;
 import io.javalin.http.Context;
@@ -9,6 +10,11 @@ import java.util.Arrays;
 /** Query values several list routes share, read one way: absent or blank is no filter, a bad one a 400 naming it. */
 final class QueryParams {
     private QueryParams() {}
+
+    /** The list's {@code limit} and {@code offset}. */
+    static Paging paging(Context ctx) {
+        return Paging.of(ctx.queryParam("limit"), ctx.queryParam("offset"));
+    }
 
     /** {@code name} as one of {@code type}'s constants; {@code what} names the kind in the error ("an event type"). */
     static <E extends Enum<E>> E enumValue(Context ctx, String name, Class<E> type, String what) {

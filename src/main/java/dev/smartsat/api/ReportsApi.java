@@ -1,5 +1,6 @@
 package dev.smartsat.api;
 
+import dev.smartsat.core.Paging;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.reservation.Devices;

@@ -1,6 +1,7 @@
 package dev.smartsat.api;
 
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.sync.SatelliteReports;
 import dev.smartsat.sync.SatelliteSync;
 import dev.smartsat.sync.Sync;
@@ -80,14 +81,14 @@ final class SyncApi {
     }
 
     void satellites(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = sync.reports().satellites(paging.limit(), paging.offset());
         ctx.json(Lists.of("satellites", page.totalRecords(), page.items()));
     }
 
     void instances(Context ctx) {
         SatelliteReports reports = sync.reports();
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = reports.instances(ctx.pathParam("satelliteId"), ctx.queryParam("virtualAccount"), paging.limit(),
                 paging.offset());
         ctx.json(Lists.of("instances", page.totalRecords(), page.items()));

@@ -2,6 +2,7 @@ package dev.smartsat.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.core.ClientError;
+import dev.smartsat.core.Paging;
 import dev.smartsat.core.RegistrationToken;
 import dev.smartsat.licensing.Tokens;
 import io.javalin.http.Context;
@@ -30,7 +31,7 @@ final class TokensApi {
     }
 
     void list(Context ctx) {
-        Paging paging = Paging.of(ctx);
+        Paging paging = QueryParams.paging(ctx);
         var page = tokens.list(ctx.pathParam("account"), ctx.pathParam("va"), paging.limit(), paging.offset());
         ctx.json(Lists.of("tokens", page.totalRecords(),
                 page.tokens().stream().map(t -> TokenInfo.of(t, page.now())).toList()));

@@ -1,16 +1,12 @@
-package dev.smartsat.api;
+package dev.smartsat.core;
 
-import dev.smartsat.core.ClientError;
-import io.javalin.http.Context;
-
-/** {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4). */
+/**
+ * {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4), read from text the
+ * same way by the management API's query and the console's paging links.
+ */
 public record Paging(int limit, int offset) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 1000;
-
-    public static Paging of(Context ctx) {
-        return of(ctx.queryParam("limit"), ctx.queryParam("offset"));
-    }
 
     public static Paging of(String limitText, String offsetText) {
         int limit = parse("limit", limitText, DEFAULT_LIMIT);
