@@ -262,20 +262,28 @@ final class InstancePages {
     }
 
     void confirm(Context ctx) {
-        String code = Optional.ofNullable(ctx.formParam("confirmationCode")).orElse("");
-        change(ctx, "confirm reservations", InstanceViews.CONFIRM, Map.of("confirmationCode", code), () -> {
-            services.reservations().confirm(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"),
-                    required(ctx, "confirmationCode"));
-            return detailsPath(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"));
-        });
+        withDeviceCode(ctx, "confirm reservations", InstanceViews.CONFIRM, "confirmationCode",
+                services.reservations()::confirm, detailsPath(ctx.pathParam("account"), ctx.pathParam("va"),
+                        ctx.pathParam("piid")));
     }
 
     void removeReservation(Context ctx) {
-        String code = Optional.ofNullable(ctx.formParam("returnCode")).orElse("");
-        change(ctx, "remove reservations", InstanceViews.RETURN, Map.of("returnCode", code), () -> {
-            services.reservations().remove(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"),
-                    required(ctx, "returnCode"));
-            return listPath(ctx.pathParam("account"), ctx.pathParam("va"));
+        withDeviceCode(ctx, "remove reservations", InstanceViews.RETURN, "returnCode", services.reservations()::remove,
+                listPath(ctx.pathParam("account"), ctx.pathParam("va")));
+    }
+
+    /** A reservation call given a code the device showed: the confirmation code, or the return code. */
+    @FunctionalInterface
+    private interface DeviceCodeCall {
+        void apply(String account, String virtualAccount, String piid, String code);
+    }
+
+    /** Confirm or Remove Reservation: the code typed into {@code field} goes to the domain, then the page {@code next}. */
+    private void withDeviceCode(Context ctx, String what, String form, String field, DeviceCodeCall call, String next) {
+        String typed = Optional.ofNullable(ctx.formParam(field)).orElse("");
+        change(ctx, what, form, Map.of(field, typed), () -> {
+            call.apply(ctx.pathParam("account"), ctx.pathParam("va"), ctx.pathParam("piid"), required(ctx, field));
+            return next;
         });
     }
 

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.agent.CommandRun;
 import dev.smartsat.transport.TestDevice;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import picocli.CommandLine;
 
 /**
  * The Product Instances tab in a real browser (SPEC §12): search, filter and page the list, open an instance, move
@@ -68,11 +65,8 @@ class InstancePagesChromiumTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (sat != null) {
-            sat.close();
+        try (TestSatellite s = sat; Chromium b = browser) {
+            // Closed in reverse order, the browser first; one that never started is null and skipped.
         }
     }
 
@@ -251,16 +245,12 @@ class InstancePagesChromiumTest {
 
     /** {@code smartsat agent} in this JVM, for the device in {@code state}; what it printed. */
     static String agent(Path state, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("agent", "--state", state.toString(), "--ca",
                 sat.dir().resolve("certs/ca.pem").toString()));
         all.addAll(List.of(args));
-        assertEquals(0, cli.execute(all.toArray(String[]::new)), err.toString());
-        return out.toString();
+        CommandRun run = CommandRun.of(all.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.err());
+        return run.out();
     }
 
     static String lastLine(String text) {
