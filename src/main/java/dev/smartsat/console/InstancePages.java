@@ -71,11 +71,13 @@ final class InstancePages {
                     paging.limit(), paging.offset());
             Integer limit = limitText == null || limitText.isBlank() ? null : paging.limit();
             String path = listPath(account, va);
+            long end = paging.offset() + (long) page.devices().size();
+            // An empty page (past the end, or nothing matches) shows no range, only the total.
             long from = page.devices().isEmpty() ? 0 : paging.offset() + 1L;
-            long to = paging.offset() + (long) page.devices().size();
+            long to = page.devices().isEmpty() ? 0 : end;
             String previous = paging.offset() == 0 ? null
                     : pageLink(path, q, status, limit, Math.max(0, paging.offset() - paging.limit()));
-            String next = to >= page.totalRecords() ? null : pageLink(path, q, status, limit, to);
+            String next = end >= page.totalRecords() ? null : pageLink(path, q, status, limit, end);
             view = new InstanceViews.InstanceList(pages.header(ctx, session.get()), account, va,
                     Pages.tabs(account, va, "instances"), path, q, status,
                     Devices.STATUSES.stream().sorted().toList(), limit,

@@ -141,6 +141,11 @@ class InstancePagesTest {
         assertTrue(filtered.body().contains(reserved), filtered.body());
         assertFalse(filtered.body().contains(smart), filtered.body());
         assertTrue(filtered.body().contains("1–1 of 1"), filtered.body());
+        HttpResponse<String> past = viewer.get(LIST + "?status=RESERVED&offset=5");
+        assertEquals(200, past.statusCode(), past.body());
+        assertTrue(past.body().contains("<span id=\"range\">0 of 1</span>"), past.body());
+        assertTrue(past.body().contains("offset=0\" id=\"previous\""), "Previous leads back: " + past.body());
+        assertFalse(past.body().contains("id=\"next\""), past.body());
     }
 
     @Test
