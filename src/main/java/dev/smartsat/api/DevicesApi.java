@@ -23,8 +23,6 @@ final class DevicesApi {
 
     record Sudi(String udiPid, String udiSerialNumber) {}
 
-    record Usage(String entitlementTag, long quantity, String status) {}
-
     /** One reserved tag; {@code pendingQuantity} is null unless an update awaits confirmation. */
     record ReservedLicense(String entitlementTag, long quantity, Long pendingQuantity) {}
 
@@ -44,21 +42,14 @@ final class DevicesApi {
 
     record DeviceInfo(String productInstanceIdentifier, Sudi sudi, String hostName, String softwareTagIdentifier,
                       Instant registrationDate, Instant lastContactDate, String registrationStatus,
-                      String authorizationStatus, String exportControlled, List<Usage> licenseUsage,
+                      String authorizationStatus, String exportControlled, List<Devices.Usage> licenseUsage,
                       String virtualAccount, ReservationInfo reservation) {
         static DeviceInfo of(Devices.Device d) {
             ProductInstance i = d.instance();
-            String authorization = i.authorizationStatus(d.now());
-            boolean lapsed = ProductInstance.AUTHORIZATION_EXPIRED.equals(authorization);
-            List<Usage> usage = d.reservation() != null
-                    ? d.reservation().licenses().stream().filter(l -> l.count() > 0)
-                            .map(l -> new Usage(l.entitlementTag(), l.count(), ProductInstance.RESERVED)).toList()
-                    : d.usage().stream().map(u -> new Usage(u.entitlementTag(), u.count(),
-                            lapsed ? ProductInstance.AUTHORIZATION_EXPIRED : u.status())).toList();
             return new DeviceInfo(i.piid(), new Sudi(i.udiPid(), i.udiSerial()), i.hostname(), i.softwareTag(),
-                    i.registeredAt(), i.lastContactAt(), i.registrationStatus(d.now()), authorization,
-                    i.exportControlled() ? TokensApi.ALLOWED : TokensApi.NOT_ALLOWED, usage, d.virtualAccount(),
-                    ReservationInfo.of(d.reservation()));
+                    i.registeredAt(), i.lastContactAt(), d.registrationStatus(), d.authorizationStatus(),
+                    i.exportControlled() ? TokensApi.ALLOWED : TokensApi.NOT_ALLOWED, d.licenseUsage(),
+                    d.virtualAccount(), ReservationInfo.of(d.reservation()));
         }
 
         static final List<String> CSV_HEADER = List.of("productInstanceIdentifier", "udiPid", "udiSerialNumber",

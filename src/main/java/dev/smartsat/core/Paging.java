@@ -1,6 +1,9 @@
 package dev.smartsat.core;
 
-/** {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4). */
+/**
+ * {@code limit} (1–1000, default 50) and {@code offset} (default 0) of every list (SPEC §4), read from text the
+ * same way by the management API's query and the console's paging links.
+ */
 public record Paging(int limit, int offset) {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 1000;

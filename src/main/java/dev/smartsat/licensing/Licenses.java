@@ -46,6 +46,11 @@ public final class Licenses {
         this.usage = usage;
     }
 
+    /** The name administrators know a tag by when no pool is at hand: the catalog's, or the tag itself. */
+    public String displayName(String tag) {
+        return usage.displayName(tag);
+    }
+
     public List<LicenseView> view(String account, String virtualAccount) {
         return store.read(tx -> views(tx, Accounts.virtualAccount(tx, account, virtualAccount)));
     }

@@ -44,7 +44,32 @@ public final class Devices {
      * Specific License Reservation.
      */
     public record Device(ProductInstance instance, String virtualAccount, List<UsageDao.UsageRow> usage,
-                         Reservation reservation, Instant now) {}
+                         Reservation reservation, Instant now) {
+        public String registrationStatus() {
+            return instance.registrationStatus(now);
+        }
+
+        public String authorizationStatus() {
+            return instance.authorizationStatus(now);
+        }
+
+        /**
+         * The licenses it uses as administrators see them: a reservation's held quantities (RESERVED), or what
+         * the device last reported, each AUTHORIZATION_EXPIRED once its authorization has lapsed.
+         */
+        public List<Usage> licenseUsage() {
+            if (reservation != null) {
+                return reservation.licenses().stream().filter(l -> l.count() > 0)
+                        .map(l -> new Usage(l.entitlementTag(), l.count(), ProductInstance.RESERVED)).toList();
+            }
+            boolean lapsed = ProductInstance.AUTHORIZATION_EXPIRED.equals(authorizationStatus());
+            return usage.stream().map(u -> new Usage(u.entitlementTag(), u.count(),
+                    lapsed ? ProductInstance.AUTHORIZATION_EXPIRED : u.status())).toList();
+        }
+    }
+
+    /** One tag a device uses: how many, and the status of that use. */
+    public record Usage(String entitlementTag, long quantity, String status) {}
 
     /** A page of devices. */
     public record Page(long totalRecords, List<Device> devices) {}

@@ -6,8 +6,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** One run of the {@code smartsat} command line in this JVM: its exit code and what it printed. */
-record CommandRun(int exit, String out, String err) {
-    static CommandRun of(String... args) {
+public record CommandRun(int exit, String out, String err) {
+    public static CommandRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

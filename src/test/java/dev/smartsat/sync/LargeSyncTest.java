@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a body past 1 MiB reaches them through a spool file. The instances are written straight into the satellite's store, which is what registering them would leave.
  * With {@code -Dsmartsat.syncBenchmark=N} it also times a sync of N instances (not a pass/fail check).
  */
-class LargeSyncTest {
+public class LargeSyncTest {
     @Test
     void aSyncRequestOverOneMebibyteTravelsAndIsReportedUpstream(@TempDir Path dir) {
         try (SyncPair pair = SyncPair.start(dir, "disconnected")) {
@@ -94,7 +94,7 @@ class LargeSyncTest {
     }
 
     /** {@code count} authorized instances in Default, each using 1 Network Advantage license. */
-    static void insertInstances(TestSatellite sat, int count) {
+    public static void insertInstances(TestSatellite sat, int count) {
         Instant now = sat.server().clock().instant();
         long registered = now.toEpochMilli();
         long expires = now.plus(Duration.ofDays(365)).toEpochMilli();
