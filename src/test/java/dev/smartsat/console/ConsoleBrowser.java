@@ -51,6 +51,18 @@ final class ConsoleBrowser {
         return send(b);
     }
 
+    /** A browser signed in as the bootstrap admin ({@code "admin"}) or as a new client of {@code role}. */
+    static ConsoleBrowser signedIn(TestSatellite sat, String role) {
+        ConsoleBrowser b = new ConsoleBrowser(sat);
+        TestSatellite.Client client = role.equals("admin") ? new TestSatellite.Client(
+                sat.adminCredentials().get("client_id"), sat.adminCredentials().get("client_secret")) : sat.newClient(role);
+        HttpResponse<String> r = b.signIn(client.id(), client.secret());
+        if (r.statusCode() != 303) {
+            throw new AssertionError("sign-in as " + role + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return b;
+    }
+
     /** Signs in through the form, as a person would; the answer to the form's post. */
     HttpResponse<String> signIn(String clientId, String secret) {
         String csrf = csrfOf(get(Console.SIGN_IN).body());

@@ -66,14 +66,6 @@ class InstancePagesTest {
         return r.json().get("authorizationCodes").get(0).get("productInstanceIdentifier").asText();
     }
 
-    static ConsoleBrowser signedIn(String role) {
-        ConsoleBrowser b = new ConsoleBrowser(sat);
-        Map<String, String> admin = sat.adminCredentials();
-        TestSatellite.Client client = role.equals("admin")
-                ? new TestSatellite.Client(admin.get("client_id"), admin.get("client_secret")) : sat.newClient(role);
-        assertEquals(303, b.signIn(client.id(), client.secret()).statusCode());
-        return b;
-    }
 
     static JsonNode device(String piid) {
         TestSatellite.Response r = sat.get(API_LAB + "/devices/" + piid, sat.adminToken());
@@ -83,7 +75,7 @@ class InstancePagesTest {
 
     @Test
     void aViewerSeesNoControlThatChangesAnInstanceAndItsForgedPostsChangeNothing() {
-        ConsoleBrowser viewer = signedIn("viewer");
+        ConsoleBrowser viewer = ConsoleBrowser.signedIn(sat, "viewer");
         for (String piid : List.of(smart, reserved)) {
             HttpResponse<String> page = viewer.get(LIST + "/" + piid);
             assertEquals(200, page.statusCode(), page.body());
@@ -112,7 +104,7 @@ class InstancePagesTest {
 
     @Test
     void aPostWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
-        ConsoleBrowser admin = signedIn("admin");
+        ConsoleBrowser admin = ConsoleBrowser.signedIn(sat, "admin");
         JsonNode before = device(smart);
         HttpResponse<String> r = admin.post(LIST + "/" + smart + "/remove", Map.of());
         assertEquals(403, r.statusCode(), r.body());
@@ -123,7 +115,7 @@ class InstancePagesTest {
 
     @Test
     void badFiltersAndPagingGetTheApisWordsOnA400Page() {
-        ConsoleBrowser viewer = signedIn("viewer");
+        ConsoleBrowser viewer = ConsoleBrowser.signedIn(sat, "viewer");
         Map<String, String> refused = Map.of(
                 "?status=HAPPY", "status must be one of",
                 "?limit=1001", "limit must be between 1 and 1000, not 1001",
@@ -150,7 +142,7 @@ class InstancePagesTest {
 
     @Test
     void unknownInstancesAndVirtualAccountsAre404PagesInTheDomainsWords() {
-        ConsoleBrowser viewer = signedIn("viewer");
+        ConsoleBrowser viewer = ConsoleBrowser.signedIn(sat, "viewer");
         HttpResponse<String> r = viewer.get(LIST + "/no-such-piid");
         assertEquals(404, r.statusCode(), r.body());
         assertTrue(r.body().contains("no product instance no-such-piid in virtual account 'Lab'"), r.body());
@@ -162,7 +154,7 @@ class InstancePagesTest {
         r = viewer.get(LIST + "/" + smart + "/authorization-code");
         assertEquals(404, r.statusCode(), r.body());
         assertTrue(r.body().contains("holds no Specific License Reservation"), r.body());
-        ConsoleBrowser admin = signedIn("admin");
+        ConsoleBrowser admin = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(admin.get(LIST).body());
         r = admin.post(LIST + "/no-such-piid/remove", Map.of("csrf", csrf));
         assertEquals(404, r.statusCode(), r.body());
@@ -171,7 +163,7 @@ class InstancePagesTest {
 
     @Test
     void wrongFormsOnAReservationGetTheApisStatusAndWordsBesideTheForm() {
-        ConsoleBrowser admin = signedIn("admin");
+        ConsoleBrowser admin = ConsoleBrowser.signedIn(sat, "admin");
         JsonNode before = device(reserved);
         String csrf = ConsoleBrowser.csrfOf(admin.get(LIST).body());
         String page = LIST + "/" + reserved;

@@ -56,27 +56,16 @@ class SatellitePagesTest {
         }
     }
 
-    private static ConsoleBrowser signedIn(String role) {
-        ConsoleBrowser b = new ConsoleBrowser(sat);
-        if (role.equals("admin")) {
-            Map<String, String> c = sat.adminCredentials();
-            assertEquals(303, b.signIn(c.get("client_id"), c.get("client_secret")).statusCode());
-        } else {
-            TestSatellite.Client client = sat.newClient(role);
-            assertEquals(303, b.signIn(client.id(), client.secret()).statusCode());
-        }
-        return b;
-    }
 
     @Test
     void aViewerSeesNoWriteControlAndEveryForgedPostIsRefusedChangingNothing() {
-        ConsoleBrowser b = signedIn("viewer");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "viewer");
         String page = b.get("/console/sync").body();
         assertTrue(page.contains("id=\"satellite-id\""), page);
         for (String control : List.of("Synchronize Now", "Download Request File", "Upload Response File", "type=\"file\"")) {
             assertFalse(page.contains(control), control + " shown to a viewer: " + page);
         }
-        String adminPage = signedIn("admin").get("/console/sync").body();
+        String adminPage = ConsoleBrowser.signedIn(sat, "admin").get("/console/sync").body();
         assertTrue(adminPage.contains("Download Request File") && adminPage.contains("Upload Response File"), adminPage);
         assertFalse(page.contains("href=\"/console/clients\"") || page.contains("href=\"/console/simulation\""), page);
         assertEquals(403, b.get("/console/clients").statusCode());
@@ -113,7 +102,7 @@ class SatellitePagesTest {
 
     @Test
     void anOperatorMayDownloadTheRequestFileButNotManageClientsOrTheSimulation() {
-        ConsoleBrowser b = signedIn("operator");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "operator");
         assertEquals(403, b.get("/console/clients").statusCode());
         assertEquals(403, b.get("/console/simulation").statusCode());
         String csrf = ConsoleBrowser.csrfOf(b.get("/console/sync").body());
@@ -143,7 +132,7 @@ class SatellitePagesTest {
 
     @Test
     void aPostWithoutItsCsrfTokenIsRefusedTheUploadsToo() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String before = satelliteState();
         assertEquals(403, b.post("/console/sync/request-file", Map.of()).statusCode());
         assertEquals(403, b.post("/console/clients", Map.of("name", "no csrf", "role", "viewer")).statusCode());
@@ -157,7 +146,7 @@ class SatellitePagesTest {
 
     @Test
     void synchronizeNowIsTheApisSyncItsFailureShowsTheReasonAndInDisconnectedModeItIs409(@TempDir Path own) {
-        ConsoleBrowser disconnected = signedIn("admin");
+        ConsoleBrowser disconnected = ConsoleBrowser.signedIn(sat, "admin");
         TestSatellite.Response api = sat.post(API + "/sync/now", admin, "");
         assertEquals(409, api.status(), api.toString());
         HttpResponse<String> refused = disconnected.post("/console/sync/now",
@@ -194,7 +183,7 @@ class SatellitePagesTest {
 
     @Test
     void anUploadDeclaredLargerThanSyncMaxBytesIs413BeforeItsBodyIsRead() throws IOException {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get("/console/sync").body());
         long failures = syncFailures();
         // The headers and the first bytes only (Jetty dispatches a request once some of its body is there): an
@@ -225,7 +214,7 @@ class SatellitePagesTest {
 
     @Test
     void aGarbageResponseFileGetsTheApisWordsChangesNothingAndIsRecordedAsAFailure() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get("/console/sync").body());
         byte[] garbage = "this is not a sync response".getBytes(StandardCharsets.UTF_8);
         TestSatellite.Response api = sat.send("POST", API + "/sync/response-file", admin, "application/json",
@@ -249,7 +238,7 @@ class SatellitePagesTest {
 
     @Test
     void anApiClientsSecretIsShownOnceUncachedAndItsEventsAreTheApis() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get("/console/clients").body());
         long created = eventCount("CLIENT_CREATED");
         HttpResponse<String> r = b.post("/console/clients", Map.of("csrf", csrf, "name", "Made In Console", "role", "operator"));
@@ -284,7 +273,7 @@ class SatellitePagesTest {
 
     @Test
     void theSimulationFormsGiveTheApisWordsForBadInputAndChangeNothing() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get("/console/simulation").body());
         String before = satelliteState();
         assertApisWords(b.post("/console/simulation/advance", Map.of("csrf", csrf, "advance", "P1X")),
@@ -311,7 +300,7 @@ class SatellitePagesTest {
 
     @Test
     void badAlertFiltersAre400WithTheApisWords() {
-        ConsoleBrowser b = signedIn("viewer");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "viewer");
         for (String query : List.of("?type=NOT_A_TYPE", "?active=maybe", "?offset=-1", "?limit=x", "?virtualAccount=Nope")) {
             HttpResponse<String> page = b.get(ALERTS + query);
             TestSatellite.Response api = sat.get(TestSatellite.ACCOUNT_PATH + "/alerts" + query, admin);

@@ -59,18 +59,6 @@ class VirtualAccountPagesTest {
         }
     }
 
-    private static ConsoleBrowser signedIn(String role) {
-        ConsoleBrowser b = new ConsoleBrowser(sat);
-        Map<String, String> c;
-        if (role.equals("admin")) {
-            c = sat.adminCredentials();
-        } else {
-            TestSatellite.Client client = sat.newClient(role);
-            c = Map.of("client_id", client.id(), "client_secret", client.secret());
-        }
-        assertEquals(303, b.signIn(c.get("client_id"), c.get("client_secret")).statusCode());
-        return b;
-    }
 
     /** What the API shows of everything these pages change. */
     private static Map<String, String> snapshot() {
@@ -99,7 +87,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void aViewerSeesNoControlThatChangesState() {
-        ConsoleBrowser viewer = signedIn("viewer");
+        ConsoleBrowser viewer = ConsoleBrowser.signedIn(sat, "viewer");
         String general = viewer.get(LAB + "/general").body();
         assertTrue(general.contains(labToken), general);
         assertTrue(general.contains("seen by all"), general);
@@ -122,7 +110,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void aViewersForgedPostsAreRefusedAndChangeNothing() {
-        ConsoleBrowser viewer = signedIn("viewer");
+        ConsoleBrowser viewer = ConsoleBrowser.signedIn(sat, "viewer");
         // The token of the viewer's own session, from its page's sign-out form: the CSRF check passes.
         String csrf = ConsoleBrowser.csrfOf(viewer.get(LAB + "/general").body());
         Map<String, String> before = snapshot();
@@ -138,7 +126,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void aPostWithoutItsCsrfTokenIsRefusedAndChangesNothing() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         Map<String, String> before = snapshot();
         writes().forEach((path, fields) -> {
             assertEquals(403, b.post(path, fields).statusCode(), path);
@@ -151,7 +139,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void anOversizedUploadIsA413AndReservesNothing() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get(LAB + "/licenses/reserve").body());
         Map<String, String> before = snapshot();
         Map<String, String> fields = Map.of("quantity:" + NETWORK_ADVANTAGE, "1",
@@ -172,7 +160,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void anUnknownVirtualAccountIsA404Page() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         for (String tab : List.of("general", "licenses", "events", "licenses/reserve")) {
             HttpResponse<String> r = b.get(VAS + "/Nowhere/" + tab);
             assertEquals(404, r.statusCode(), tab);
@@ -191,7 +179,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void badInputIsRefusedInTheApisWordsAndChangesNothing() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         String csrf = ConsoleBrowser.csrfOf(b.get(LAB + "/general").body());
         Map<String, String> before = snapshot();
         assertRefused(b.post(LAB + "/tokens", Map.of("csrf", csrf, "expiresAfterDays", "0")), 422,
@@ -224,7 +212,7 @@ class VirtualAccountPagesTest {
 
     @Test
     void renameRedirectsToTheNewNameAndTheEventLogPagesKeepTheFilter() {
-        ConsoleBrowser b = signedIn("admin");
+        ConsoleBrowser b = ConsoleBrowser.signedIn(sat, "admin");
         assertEquals(201, sat.post(API_VAS, admin, "{\"name\":\"Paged\"}").status());
         String csrf = ConsoleBrowser.csrfOf(b.get(VAS + "/Paged/general").body());
         for (int i = 0; i < 55; i++) {
