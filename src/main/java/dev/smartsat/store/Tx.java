@@ -16,6 +16,7 @@ public final class Tx {
     private ClientDao clients;
     private ClockDao clock;
     private EventDao events;
+    private FaultDao faults;
     private InstanceDao instances;
     private LicensePoolDao pools;
     private MailDao mail;
@@ -76,6 +77,13 @@ public final class Tx {
             events = handle.attach(EventDao.class);
         }
         return events;
+    }
+
+    public FaultDao faults() {
+        if (faults == null) {
+            faults = handle.attach(FaultDao.class);
+        }
+        return faults;
     }
 
     public InstanceDao instances() {

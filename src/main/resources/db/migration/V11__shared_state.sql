@@ -1,0 +1,16 @@
+-- State every node of a cluster shares through the database (SPEC section 10). Written to be valid on SQLite and
+-- PostgreSQL alike: BIGINT instants in epoch milliseconds, one-row tables keyed by id = 1, upserts by primary key.
+
+-- The injected faults of SPEC section 9, read by every node (each keeps its own seeded generator). version rises
+-- with every POST /sim/faults, so a node sees that the faults were set again, even to the same values, and
+-- re-seeds its generator as the node that was asked does. No row means no faults.
+CREATE TABLE simulated_faults (
+    id                  INTEGER PRIMARY KEY CHECK (id = 1),
+    version             BIGINT NOT NULL,
+    transport_fail_rate DOUBLE PRECISION NOT NULL,
+    transport_status    INTEGER NOT NULL,
+    transport_delay_ms  BIGINT NOT NULL,
+    upstream_fail_rate  DOUBLE PRECISION NOT NULL,
+    upstream_status     INTEGER NOT NULL,
+    upstream_delay_ms   BIGINT NOT NULL
+);
