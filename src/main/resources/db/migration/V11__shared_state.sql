@@ -14,3 +14,12 @@ CREATE TABLE simulated_faults (
     upstream_status     INTEGER NOT NULL,
     upstream_delay_ms   BIGINT NOT NULL
 );
+
+-- The certificates the database was created with, as the SHA-256 of their DER (SPEC section 10: a node refuses to
+-- start when its certs are not those). Recorded by the first node to start, or the first start after this
+-- migration; name is the certificate's file in the certs dir: ca.pem, product-ca.pem, signing.pem.
+CREATE TABLE certificate_pin (
+    name        VARCHAR(40) PRIMARY KEY,
+    sha256      VARCHAR(64) NOT NULL,
+    recorded_at BIGINT NOT NULL
+);

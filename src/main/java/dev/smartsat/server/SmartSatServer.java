@@ -100,8 +100,10 @@ public final class SmartSatServer implements AutoCloseable {
         Store opened = null;
         SimulationRefresh refreshing = null;
         try {
-            this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            CertsCheck.beforeLoading(store, settings.certsDir());
+            this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
+            CertsCheck.run(store, pki, settings.certsDir(), wall);
             this.faults = new Faults(store, settings.simulation().seed());
             ClockControl clockControl = new ClockControl(store, clock);
             // A node whose controls are off cannot show or clear injected faults, so it does not apply them either.

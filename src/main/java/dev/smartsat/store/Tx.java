@@ -21,6 +21,7 @@ public final class Tx {
     private LicensePoolDao pools;
     private MailDao mail;
     private NonceDao nonces;
+    private PinDao pins;
     private ReservationDao reservations;
     private RevocationDao revocations;
     private SessionDao sessions;
@@ -112,6 +113,13 @@ public final class Tx {
             nonces = handle.attach(NonceDao.class);
         }
         return nonces;
+    }
+
+    public PinDao pins() {
+        if (pins == null) {
+            pins = handle.attach(PinDao.class);
+        }
+        return pins;
     }
 
     public ReservationDao reservations() {
