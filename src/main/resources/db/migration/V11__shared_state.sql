@@ -23,3 +23,14 @@ CREATE TABLE certificate_pin (
     sha256      VARCHAR(64) NOT NULL,
     recorded_at BIGINT NOT NULL
 );
+
+-- Named leases and locks between the nodes of one database. A lease (connected sync's "connected-sync": one node
+-- syncs per interval) belongs to holder until expires_at, wall-clock epoch milliseconds; it is taken by one
+-- conditional upsert, which succeeds only when the lease has expired or is the taker's already. A lock
+-- ("first-start") is a row a transaction upserts first, so it holds the row's lock until it commits and the
+-- same work on another node waits for it and then sees its result.
+CREATE TABLE node_lease (
+    name       VARCHAR(40) PRIMARY KEY,
+    holder     VARCHAR(100) NOT NULL,
+    expires_at BIGINT NOT NULL
+);

@@ -18,6 +18,7 @@ public final class Tx {
     private EventDao events;
     private FaultDao faults;
     private InstanceDao instances;
+    private LeaseDao leases;
     private LicensePoolDao pools;
     private MailDao mail;
     private NonceDao nonces;
@@ -92,6 +93,13 @@ public final class Tx {
             instances = handle.attach(InstanceDao.class);
         }
         return instances;
+    }
+
+    public LeaseDao leases() {
+        if (leases == null) {
+            leases = handle.attach(LeaseDao.class);
+        }
+        return leases;
     }
 
     public LicensePoolDao pools() {
