@@ -84,6 +84,11 @@ public final class SatelliteSync {
         return new SatelliteSync(store, clock, pki, usage, trust);
     }
 
+    /** The store this satellite's sync state is in, which connected sync's lease shares. */
+    Store store() {
+        return store;
+    }
+
     /** Responses applied since the server started. */
     public long successes() {
         return successes.get();
