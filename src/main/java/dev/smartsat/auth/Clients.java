@@ -1,6 +1,5 @@
 package dev.smartsat.auth;
 
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
@@ -166,16 +165,6 @@ public final class Clients {
             Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_REMOVED, "API client '" + clientId + "' removed");
             return null;
         });
-        tokens.forgetClient(clientId);
-    }
-
-    /** How often a bearer token was found in memory (for the log line at stop). */
-    public CacheStats tokenCacheStats() {
-        return tokens.stats();
-    }
-
-    BearerTokens tokens() {
-        return tokens;
     }
 
     private static Optional<String> nonBlank(String s) {

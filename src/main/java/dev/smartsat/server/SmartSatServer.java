@@ -372,7 +372,7 @@ public final class SmartSatServer implements AutoCloseable {
         long started = System.nanoTime();
         boolean running = app.jettyServer().server().isStarted();
         int inFlight = running ? requestsInFlight() : 0;
-        CacheHitRates.log(clients, registrations, transport);
+        CacheHitRates.log(registrations, transport);
         sync.close();
         alerts.close();
         if (mail != null) {
