@@ -34,3 +34,8 @@ CREATE TABLE node_lease (
     holder     VARCHAR(100) NOT NULL,
     expires_at BIGINT NOT NULL
 );
+
+-- The node sending an outbox mail claims it first (SPEC section 10: each mail is sent once, whichever nodes look at
+-- the outbox): until claimed_until (wall clock ms) no other node takes it, and it is not due before then either,
+-- so the mail of a node that died while sending is sent by another once the claim has run out.
+ALTER TABLE mail_outbox ADD COLUMN claimed_until BIGINT;
