@@ -13,6 +13,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface LeaseDao {
     /** The lock each first-start step (seeding, the bootstrap admin) takes before it looks whether it was done. */
     String FIRST_START = "first-start";
+    /** The lock an alert evaluation takes before it writes what it raised and cleared. */
+    String ALERTS = "alerts";
 
     /** Who holds a lease, and until when (wall clock). */
     record Lease(String holder, Instant expiresAt) {}
