@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectedSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectedSync.class);
     static final long TICK_MILLIS = 1000;
+    /** How soon a scheduled sync that could not reach the database for its lease is tried again. */
+    static final Duration LEASE_RETRY = Duration.ofMinutes(1);
 
     private final SatelliteSync sync;
     private final SyncLease lease;
@@ -107,7 +109,17 @@ public final class ConnectedSync implements AutoCloseable {
      * node synced within the interval; then this node's schedule moves to that node's sync. Holds {@link #running}.
      */
     private void scheduled() {
-        if (!lease.take()) {
+        boolean held;
+        try {
+            held = lease.take();
+        } catch (RuntimeException e) {
+            // The database is away: try again in a while, not at every tick (and not a line a second in the log).
+            Duration wait = interval.compareTo(LEASE_RETRY) < 0 ? interval : LEASE_RETRY;
+            next = clock.instant().plus(wait);
+            log.warn("the scheduled sync waits {} s: its lease cannot be taken ({})", wait.toSeconds(), e.toString());
+            return;
+        }
+        if (!held) {
             return;
         }
         try {

@@ -45,8 +45,4 @@ final class SyncLease {
     void release() {
         store.write(tx -> tx.leases().release(NAME, holder));
     }
-
-    String holder() {
-        return holder;
-    }
 }
