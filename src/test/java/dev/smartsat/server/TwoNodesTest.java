@@ -114,6 +114,15 @@ class TwoNodesTest {
     }
 
     @Test
+    void aRegistrationTokenRevokedOnOneNodeIsRefusedOnTheOther() {
+        String token = a.createToken("Lab", "{}");
+        assertEquals("OK", new TestDevice(a, "C9300-24UX", "TWONODE05").register(token).status(),
+                "A now remembers whom the token registers into");
+        assertEquals(200, b.post(LAB + "/tokens/" + token + "/revoke", adminOnB, "{}").status());
+        assertEquals("TOKEN_REVOKED", new TestDevice(a, "C9300-24UX", "TWONODE06").register(token).code());
+    }
+
+    @Test
     void aNonceUsedOnOneNodeIsAReplayOnTheOther() {
         TestDevice device = new TestDevice(a, "C9300-24UX", "TWONODE03");
         assertEquals("OK", device.register(a.createToken("Lab", "{}")).status());
