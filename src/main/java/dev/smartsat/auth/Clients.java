@@ -1,17 +1,20 @@
 package dev.smartsat.auth;
 
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.core.EventType;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.store.ClientDao;
+import dev.smartsat.store.LeaseDao;
 import dev.smartsat.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +50,8 @@ public final class Clients {
 
     /**
      * Creates the {@code admin} client on a store that has none (SPEC §1): from the environment when
-     * both values are given, else with a random secret written to {@code file}.
+     * both values are given, else with a random secret written to {@code file}. Of several nodes starting at once
+     * on a new database (SPEC §10) one creates it and writes the file in its own data dir; the others find it.
      */
     public void bootstrap(Map<String, String> env, CredentialsFile file) {
         if (count() > 0) {
@@ -57,21 +61,43 @@ public final class Clients {
         Optional<String> given = nonBlank(env.get("SMARTSAT_ADMIN_CLIENT_SECRET"));
         String secret = given.orElseGet(Secrets::random);
         String hash = Secrets.hash(secret, bcryptCost);
+        AtomicBoolean written = new AtomicBoolean();
         // A generated secret exists only together with its file (SPEC §13): the file is written inside the
         // transaction that saves the client, so a failed write saves no client and the next start tries again.
-        store.write(tx -> {
+        // The transaction takes the first-start lock before it looks again: a node that started beside this one
+        // may have created the admin since the look above.
+        boolean created = store.write(tx -> {
+            tx.leases().lock(LeaseDao.FIRST_START);
+            if (tx.clients().count() > 0) {
+                return false;
+            }
             tx.clients().insert(id, "admin", Role.ADMIN.wireName(), hash, wall.instant());
             Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_CREATED,
                     "Bootstrap API client '" + id + "' created with role admin");
             if (given.isEmpty()) {
                 file.write(new Credentials(id, secret));
+                written.set(true);
             }
-            return null;
+            return true;
         });
-        if (given.isPresent()) {
+        if (!created) {
+            if (written.get()) {
+                forget(file);  // written by an attempt whose commit failed; the retry found another node's admin
+            }
+            log.info("the bootstrap admin client already exists: another node starting on this database created it"
+                    + " (its credentials file, if generated, is in that node's data dir)");
+        } else if (given.isPresent()) {
             log.info("created the bootstrap admin client '{}' from SMARTSAT_ADMIN_CLIENT_ID/SECRET", id);
         } else {
             log.info("created the bootstrap admin client '{}'; its credentials are in {}", id, file.path().toAbsolutePath());
+        }
+    }
+
+    private static void forget(CredentialsFile file) {
+        try {
+            Files.deleteIfExists(file.path());
+        } catch (IOException e) {
+            log.warn("{} holds the secret of an admin that was not created; remove it ({})", file.path(), e.getMessage());
         }
     }
 
@@ -139,16 +165,6 @@ public final class Clients {
             Events.recordGlobal(tx, simulated.instant(), EventType.CLIENT_REMOVED, "API client '" + clientId + "' removed");
             return null;
         });
-        tokens.forgetClient(clientId);
-    }
-
-    /** How often a bearer token was found in memory (for the log line at stop). */
-    public CacheStats tokenCacheStats() {
-        return tokens.stats();
-    }
-
-    BearerTokens tokens() {
-        return tokens;
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -6,6 +6,7 @@ import dev.smartsat.core.LicensePool;
 import dev.smartsat.core.SmartAccount;
 import dev.smartsat.core.VirtualAccount;
 import dev.smartsat.store.AlertDao;
+import dev.smartsat.store.LeaseDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.Tx;
 import java.time.Clock;
@@ -17,9 +18,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +151,10 @@ public final class AlertMonitor implements AutoCloseable {
                 vas.put(c.va().id(), c.va());
             }
         });
-        store.write(tx -> {
+        int raised = store.write(tx -> {
+            // Every node evaluates (SPEC §10): under this lock a node that evaluated at the same moment as another
+            // writes after it, and sees what it raised and cleared, so each alert is raised, and mailed, once.
+            tx.leases().lock(LeaseDao.ALERTS);
             AlertDao dao = tx.alerts();
             for (AlertDao.Active a : clear) {
                 if (dao.clear(now, a.id()) == 1) {
@@ -160,18 +166,27 @@ public final class AlertMonitor implements AutoCloseable {
             for (AlertDao.Active a : update) {
                 dao.updateMessage(a.message(), a.id());
             }
+            Set<String> activeNow = new HashSet<>();
+            for (AlertDao.Active a : dao.active()) {
+                activeNow.add(Condition.key(a.type(), a.virtualAccountId(), a.entitlementTag()));
+            }
+            int count = 0;
             for (Condition c : raise.values()) {
+                if (!activeNow.add(c.key())) {
+                    continue;  // raised by another node since this one read
+                }
+                count++;
                 long id = dao.insert(c.type().name(), c.type().severity().name(), c.va() == null ? null : c.va().id(),
                         null, c.tag(), c.thresholdDays(), c.message(), now);
                 record(tx, now, EventType.ALERT_RAISED, c.va(), c.type() + " (" + c.type().severity() + "): " + c.message());
                 mail.enqueue(tx, id, c, now);
             }
-            return null;
+            return count;
         });
-        if (!raise.isEmpty()) {
+        if (raised > 0) {
             mail.nudge();
         }
-        return new Changes(raise.size(), clear.size(), update.size());
+        return new Changes(raised, clear.size(), update.size());
     }
 
     private static void record(Tx tx, Instant now, EventType type, VirtualAccount va, String message) {

@@ -4,6 +4,7 @@ import dev.smartsat.config.Catalog;
 import dev.smartsat.config.ConfigException;
 import dev.smartsat.config.Settings;
 import dev.smartsat.store.AccountDao;
+import dev.smartsat.store.LeaseDao;
 import dev.smartsat.store.LicensePoolDao;
 import dev.smartsat.store.Store;
 import java.time.Clock;
@@ -13,7 +14,10 @@ import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Puts the configured smart account, virtual accounts and pools into an empty database, once. */
+/**
+ * Puts the configured smart account, virtual accounts and pools into an empty database, once: of several nodes
+ * starting at once on a new database (SPEC §10), the first seeds and the others find its accounts.
+ */
 public final class Seeder {
     private static final Logger log = LoggerFactory.getLogger(Seeder.class);
 
@@ -25,6 +29,9 @@ public final class Seeder {
             return false;
         }
         return store.write(tx -> {
+            // The look and the seeding are one transaction under the lock, so a node that starts beside another
+            // looks only once the other's seeding is committed (on SQLite the single writer serialises them anyway).
+            tx.leases().lock(LeaseDao.FIRST_START);
             AccountDao accounts = tx.accounts();
             if (accounts.countAccounts() > 0) {
                 return false;

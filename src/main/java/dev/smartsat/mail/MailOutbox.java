@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  * the mail and nothing else. It wakes when an alert's mail is enqueued, and when the earliest retry falls due; each
  * pass sends what is due over one connection, deletes each mail the server accepted, and gives each one it did not a
  * later attempt: 5 s, then 10 s, 20 s … up to every 15 minutes, for as long as it takes. The outbox is a table, so
- * what is waiting when the satellite stops is sent after it starts again.
+ * what is waiting when the satellite stops is sent after it starts again. Every node of a database (SPEC §10) runs
+ * a sender on the one outbox; a sender claims each mail just before it hands it over, so each is sent once.
  */
 public final class MailOutbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
     /** Mail sent per pass; a fuller outbox takes another pass straight away. */
     private static final int BATCH = 50;
     private static final int ERROR_MAX = 1000;
+    /**
+     * How long a claim keeps other nodes off a mail: longer than handing one mail over can take (each of its few
+     * SMTP exchanges is bounded by {@link Smtp#TIMEOUT}), short enough that a mail whose sender died goes soon.
+     */
+    static final Duration CLAIM = Duration.ofMinutes(1);
 
     /** How long a mail the server did not take waits: 5 s, doubling each time, never above 15 minutes. */
     record Backoff(Duration first, Duration longest) {
@@ -132,6 +138,10 @@ public final class MailOutbox implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     return;  // stopping; what is left stays in the outbox
                 }
+                if (!claim(mail)) {
+                    handled++;
+                    continue;  // another node is sending it, or has sent it
+                }
                 try {
                     smtp.send(transport, mail);
                     store.write(tx -> {
@@ -149,11 +159,26 @@ public final class MailOutbox implements AutoCloseable {
             if (handled < due.size()) {
                 error = describe(e);
                 for (MailDao.Pending mail : due.subList(handled, due.size())) {
-                    failed(mail, error);
+                    notTried(mail, error);
                 }
             }
         }
         reportStreak(error);
+    }
+
+    private boolean claim(MailDao.Pending mail) {
+        Instant now = wall.instant();
+        Instant until = now.plus(CLAIM);
+        return store.write(tx -> tx.mail().claim(until, until, mail.id(), now)) == 1;
+    }
+
+    private void notTried(MailDao.Pending mail, String error) {
+        Instant now = wall.instant();
+        Instant next = now.plus(backoff.after(mail.attempts()));
+        store.write(tx -> {
+            tx.mail().notTried(error, next, mail.id(), now);
+            return null;
+        });
     }
 
     private void failed(MailDao.Pending mail, String error) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
@@ -15,7 +16,10 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -120,6 +124,31 @@ public final class Pki {
 
     public PrivateKey tlsKey() {
         return tlsKey;
+    }
+
+    /**
+     * The certificates every node of a cluster must share (SPEC §10), by file name: the root, the product CA that
+     * issues the devices' ID certificates and the signing certificate of every response. The TLS certificate is
+     * each node's own (it names the node's host), issued by the shared root.
+     */
+    public Map<String, X509Certificate> sharedCertificates() {
+        Map<String, X509Certificate> shared = new LinkedHashMap<>();
+        shared.put(ROOT_FILE, root);
+        shared.put(PRODUCT_CA_FILE, productCa.certificate());
+        shared.put(SIGNING_FILE, signingCert);
+        return shared;
+    }
+
+    /**
+     * The SHA-256 of a certificate's DER in lowercase hex ({@code openssl x509 -fingerprint -sha256} prints the same
+     * digits).
+     */
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot take the fingerprint of " + certificate.getSubjectX500Principal(), e);
+        }
     }
 
     /** The {@code key_id} of every response signature: the signing certificate's serial in lowercase hex. */

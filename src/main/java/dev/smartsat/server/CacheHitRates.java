@@ -1,7 +1,6 @@
 package dev.smartsat.server;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import dev.smartsat.auth.Clients;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.pki.Signatures;
 import dev.smartsat.transport.TransportHandler;
@@ -21,12 +20,11 @@ final class CacheHitRates {
 
     private CacheHitRates() {}
 
-    static void log(Clients clients, Registrations registrations, TransportHandler transport) {
+    static void log(Registrations registrations, TransportHandler transport) {
         if (!log.isDebugEnabled()) {
             return;
         }
         Map<String, CacheStats> caches = new LinkedHashMap<>();
-        caches.put("bearerTokens", clients.tokenCacheStats());
         caches.put("tokenOwners", registrations.ownerCacheStats());
         caches.put("verificationKeys", transport.verificationKeyStats());
         // Process-wide: every server of this JVM shares it.

@@ -29,6 +29,7 @@ import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
 import dev.smartsat.sim.ClockControl;
 import dev.smartsat.sim.Faults;
+import dev.smartsat.sim.SimulationRefresh;
 import dev.smartsat.store.DataDirLock;
 import dev.smartsat.store.Store;
 import dev.smartsat.sync.Sync;
@@ -79,6 +80,8 @@ public final class SmartSatServer implements AutoCloseable {
     private final Registrations registrations;
     private final Clients clients;
     private final Faults faults;
+    /** Brings the clock offset and faults other nodes set to this one (SPEC §10). */
+    private final SimulationRefresh simulation;
     private final ScheduledExecutorService housekeeping;
     private final Sync sync;
     private final TransportHandler transport;
@@ -95,17 +98,23 @@ public final class SmartSatServer implements AutoCloseable {
         StartChecks.run(settings);
         this.lock = DataDirLock.acquire(settings.dataDir());
         Store opened = null;
+        SimulationRefresh refreshing = null;
         try {
-            this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
-            ClockControl.restore(store, clock);
+            CertsCheck.beforeLoading(store, settings.certsDir());
+            this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
+            CertsCheck.run(store, pki, settings.certsDir(), wall);
+            this.faults = new Faults(store, settings.simulation().seed());
+            ClockControl clockControl = new ClockControl(store, clock);
+            // A node whose controls are off cannot show or clear injected faults, so it does not apply them either.
+            this.simulation = refreshing = new SimulationRefresh(clockControl,
+                    settings.simulation().enabled() ? faults : null).start(SimulationRefresh.PERIOD);
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
             this.clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),
                     settings.auth().bcryptCost());
             clients.bootstrap(env, AdminCredentialsFile.in(settings.dataDir()));
             Compliance compliance = new Compliance(catalog);
             this.registrations = new Registrations(store, clock, pki, compliance);
-            this.faults = new Faults(settings.simulation().seed());
             // The upstream's pools also count what its satellites report using.
             Licenses.Usage usage = settings.isUpstream() ? new UpstreamUsage(compliance) : compliance;
             this.sync = Sync.start(settings, store, clock, pki, compliance, faults, catalog);
@@ -119,7 +128,7 @@ public final class SmartSatServer implements AutoCloseable {
                     settings.isUpstream() ? null : sync.satellite(), alerts, mail);
             var services = new Routes.Services(new Accounts(store, clock), new Tokens(store, clock),
                     licenses, new Devices(store, clock, compliance, reservations),
-                    reservations, new Events(store, clock), clients, clock, new ClockControl(store, clock), faults,
+                    reservations, new Events(store, clock), clients, clock, clockControl, faults,
                     settings.simulation().enabled(), settings.isUpstream(), settings.server().maxBodyBytes(), sync,
                     settings.sync().maxBytes(), new Alerts(store), alerts::nudge);
             this.transport = new TransportHandler(registrations, new TransportResponses(pki, clock), faults, clock,
@@ -138,6 +147,9 @@ public final class SmartSatServer implements AutoCloseable {
             });
             housekeeping.scheduleWithFixedDelay(this::purgeNonces, 1, 1, TimeUnit.MINUTES);
         } catch (RuntimeException e) {
+            if (refreshing != null) {
+                refreshing.close();
+            }
             if (opened != null) {
                 opened.close();
             }
@@ -166,6 +178,10 @@ public final class SmartSatServer implements AutoCloseable {
         if (!server.clock.offset().isZero()) {
             log.info("the simulated clock reads {}, {} from the wall clock; DELETE /backend/api/v1/sim/clock"
                     + " returns it to the wall clock", server.clock.instant(), server.clock.offset());
+        }
+        if (server.faults.active() && settings.simulation().enabled()) {
+            log.info("injected faults are active (transport {}, upstream {}); POST /backend/api/v1/sim/faults"
+                    + " with the body \\{} clears them", server.faults.transportRule(), server.faults.upstreamRule());
         }
         return server;
     }
@@ -356,13 +372,14 @@ public final class SmartSatServer implements AutoCloseable {
         long started = System.nanoTime();
         boolean running = app.jettyServer().server().isStarted();
         int inFlight = running ? requestsInFlight() : 0;
-        CacheHitRates.log(clients, registrations, transport);
+        CacheHitRates.log(registrations, transport);
         sync.close();
         alerts.close();
         if (mail != null) {
             mail.close();  // before the store closes: a mail being handed over is deleted from the outbox first
         }
         housekeeping.shutdownNow();
+        simulation.close();
         String drained = "the " + inFlight + " request(s) in flight finished";
         try {
             app.stop();

@@ -9,11 +9,13 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.function.UnaryOperator;
 
 /**
  * Moves the server clock for the simulation controls (SPEC §9) and keeps its offset in the store, so a restart
  * (and every node of a cluster) reads the same simulated time. The offset and its {@code CLOCK_CHANGED} event are
- * written in one transaction, and the clock moves only once they are stored.
+ * written in one transaction, and the clock moves only once they are stored; the other nodes take the new offset
+ * at their next {@link #refresh()} ({@link SimulationRefresh}).
  */
 public final class ClockControl {
     /** The range the store's millisecond instants and every expiry computed from them can hold. */
@@ -28,20 +30,28 @@ public final class ClockControl {
         this.clock = clock;
     }
 
-    /** Puts the clock at the offset stored by an earlier run; the wall clock if none is stored. */
-    public static void restore(Store store, SimulatedClock clock) {
+    /**
+     * Puts the clock at the stored offset (the wall clock if none is stored): at start, and whenever another node
+     * may have moved it. Synchronized with {@link #moveTo}, so a read made before this node's own move cannot put
+     * the clock back after it.
+     */
+    public synchronized void refresh() {
         long millis = store.read(tx -> tx.clock().offsetMillis()).orElse(0L);
         clock.setOffset(Duration.ofMillis(millis));
     }
 
     /** Sets the clock to read {@code now} at this moment. */
     public void set(Instant now) {
-        moveTo(Duration.between(clock.instant(), now).plus(clock.offset()));
+        Duration offset = Duration.between(clock.instant(), now).plus(clock.offset());
+        moveTo(stored -> offset);
     }
 
-    /** Moves the clock by {@code by} (back, for a negative duration). */
+    /**
+     * Moves the clock by {@code by} (back, for a negative duration): from the stored offset, not this node's copy,
+     * so two nodes advancing at once move the clock by both.
+     */
     public void advance(Duration by) {
-        moveTo(clock.offset().plus(by));
+        moveTo(stored -> stored.plus(by));
     }
 
     /**
@@ -93,18 +103,21 @@ public final class ClockControl {
 
     /** Back to the wall clock: offset zero. */
     public void reset() {
-        moveTo(Duration.ZERO);
+        moveTo(stored -> Duration.ZERO);
     }
 
-    private void moveTo(Duration offset) {
-        Duration millis = Duration.ofMillis(offset.toMillis());
-        Instant before = clock.instant();
-        Instant after = before.plus(millis.minus(clock.offset()));
-        store.write(tx -> {
-            tx.clock().save(millis.toMillis());
+    /** Stores the offset {@code to} makes of the stored one, with its event, then moves this node's clock. */
+    private synchronized void moveTo(UnaryOperator<Duration> to) {
+        Instant wall = clock.instant().minus(clock.offset());
+        Duration millis = store.write(tx -> {
+            Duration stored = Duration.ofMillis(tx.clock().offsetMillis().orElse(0L));
+            Duration offset = Duration.ofMillis(to.apply(stored).toMillis());
+            Instant before = wall.plus(stored);
+            Instant after = wall.plus(offset);
+            tx.clock().save(offset.toMillis());
             Events.recordGlobal(tx, after, EventType.CLOCK_CHANGED, "Server clock moved from " + before + " to " + after
-                    + " (offset " + millis + " from the wall clock)");
-            return null;
+                    + " (offset " + offset + " from the wall clock)");
+            return offset;
         });
         clock.setOffset(millis);
     }

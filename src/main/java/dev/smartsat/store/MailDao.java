@@ -36,6 +36,21 @@ public interface MailDao {
     @SqlUpdate("DELETE FROM mail_outbox WHERE id = ?")
     void sent(long id);
 
-    @SqlUpdate("UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+    /**
+     * Claims a mail for sending until {@code until}, unless another claim on it runs past {@code now} (or it was
+     * sent and deleted): 1 if this caller may send it. A claimed mail is not due before its claim ends.
+     */
+    @SqlUpdate("UPDATE mail_outbox SET claimed_until = ?, next_attempt_at = ? WHERE id = ?"
+            + " AND (claimed_until IS NULL OR claimed_until <= ?)")
+    int claim(Instant until, Instant nextAttemptAt, long id, Instant now);
+
+    /** A mail this caller claimed and the server did not take: it waits until {@code nextAttemptAt}, unclaimed. */
+    @SqlUpdate("UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+            + " claimed_until = NULL WHERE id = ?")
     void failed(String lastError, Instant nextAttemptAt, long id);
+
+    /** A mail not tried because the server could not be reached; left alone if another node has claimed it since. */
+    @SqlUpdate("UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?"
+            + " AND (claimed_until IS NULL OR claimed_until <= ?)")
+    void notTried(String lastError, Instant nextAttemptAt, long id, Instant now);
 }

@@ -27,8 +27,9 @@ public interface SyncDao {
             + " transfers_acknowledged, last_success, last_failure, last_failure_reason FROM sync_state WHERE id = 1")
     Optional<SyncState> state();
 
-    @SqlUpdate("INSERT INTO sync_state (id, satellite_id) VALUES (1, ?)")
-    void create(String satelliteId);
+    /** Makes the sync state with this satellite id, unless a node made it first: 1 if this call made it. */
+    @SqlUpdate("INSERT INTO sync_state (id, satellite_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
+    int create(String satelliteId);
 
     @SqlUpdate("UPDATE sync_state SET last_sequence_issued = last_sequence_issued + 1 WHERE id = 1")
     void issue();

@@ -16,10 +16,13 @@ public final class Tx {
     private ClientDao clients;
     private ClockDao clock;
     private EventDao events;
+    private FaultDao faults;
     private InstanceDao instances;
+    private LeaseDao leases;
     private LicensePoolDao pools;
     private MailDao mail;
     private NonceDao nonces;
+    private PinDao pins;
     private ReservationDao reservations;
     private RevocationDao revocations;
     private SessionDao sessions;
@@ -78,11 +81,25 @@ public final class Tx {
         return events;
     }
 
+    public FaultDao faults() {
+        if (faults == null) {
+            faults = handle.attach(FaultDao.class);
+        }
+        return faults;
+    }
+
     public InstanceDao instances() {
         if (instances == null) {
             instances = handle.attach(InstanceDao.class);
         }
         return instances;
+    }
+
+    public LeaseDao leases() {
+        if (leases == null) {
+            leases = handle.attach(LeaseDao.class);
+        }
+        return leases;
     }
 
     public LicensePoolDao pools() {
@@ -104,6 +121,13 @@ public final class Tx {
             nonces = handle.attach(NonceDao.class);
         }
         return nonces;
+    }
+
+    public PinDao pins() {
+        if (pins == null) {
+            pins = handle.attach(PinDao.class);
+        }
+        return pins;
     }
 
     public ReservationDao reservations() {

@@ -18,13 +18,18 @@ import org.slf4j.LoggerFactory;
  * Connected mode (SPEC §8): synchronizes over the network every {@code upstream.interval} of the server
  * clock, and on demand. A daemon thread looks once a second whether the next sync is due by the server
  * clock, so moving the simulated clock past it starts one. One sync runs at a time; a failed one is
- * recorded and retried at the next interval.
+ * recorded and retried at the next interval. Of several nodes on one database (SPEC §10), one runs each
+ * interval's sync: the node holding the {@link SyncLease}, and only if no node has synced within the interval
+ * (the stored sync state says when the last one was). {@code POST /sync/now} runs on the node asked.
  */
 public final class ConnectedSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectedSync.class);
     static final long TICK_MILLIS = 1000;
+    /** How soon a scheduled sync that could not reach the database for its lease is tried again. */
+    static final Duration LEASE_RETRY = Duration.ofMinutes(1);
 
     private final SatelliteSync sync;
+    private final SyncLease lease;
     private final UpstreamLink link;
     private final Faults faults;
     private final Clock clock;
@@ -35,7 +40,13 @@ public final class ConnectedSync implements AutoCloseable {
 
     /** {@code maxBytes} is {@code sync.max_bytes}, the largest sync response taken. */
     public ConnectedSync(SatelliteSync sync, Settings.Upstream upstream, long maxBytes, Faults faults, Clock clock) {
+        this(sync, new SyncLease(sync.store(), Clock.systemUTC()), upstream, maxBytes, faults, clock);
+    }
+
+    ConnectedSync(SatelliteSync sync, SyncLease lease, Settings.Upstream upstream, long maxBytes, Faults faults,
+                  Clock clock) {
         this.sync = sync;
+        this.lease = lease;
         this.link = new UpstreamLink(upstream, maxBytes);
         this.faults = faults;
         this.clock = clock;
@@ -83,13 +94,46 @@ public final class ConnectedSync implements AutoCloseable {
             }
             try {
                 if (!clock.instant().isBefore(next)) {
-                    attempt();
+                    scheduled();
                 }
             } finally {
                 running.unlock();
             }
         } catch (RuntimeException e) {
             log.warn("the scheduled sync failed unexpectedly: {}", e.toString());
+        }
+    }
+
+    /**
+     * A due sync, if this node gets the lease (else another node is syncing: the next tick looks again) and no
+     * node synced within the interval; then this node's schedule moves to that node's sync. Holds {@link #running}.
+     */
+    private void scheduled() {
+        boolean held;
+        try {
+            held = lease.take();
+        } catch (RuntimeException e) {
+            // The database is away: try again in a while, not at every tick (and not a line a second in the log).
+            Duration wait = interval.compareTo(LEASE_RETRY) < 0 ? interval : LEASE_RETRY;
+            next = clock.instant().plus(wait);
+            log.warn("the scheduled sync waits {} s: its lease cannot be taken ({})", wait.toSeconds(), e.toString());
+            return;
+        }
+        if (!held) {
+            return;
+        }
+        try {
+            // Read under the lease: a node that synced has recorded its outcome before it gave the lease back.
+            SyncState state = sync.state();
+            Instant last = later(state.lastSuccess(), state.lastFailure());
+            Instant now = clock.instant();
+            if (last != null && !last.isAfter(now) && now.isBefore(last.plus(interval))) {
+                next = last.plus(interval);
+                return;
+            }
+            attempt();
+        } finally {
+            lease.release();
         }
     }
 

@@ -10,7 +10,6 @@ import dev.smartsat.pki.Pki;
 import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
-import dev.smartsat.store.SyncDao;
 import dev.smartsat.store.Tx;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -79,14 +78,15 @@ public final class SatelliteSync {
      * {@code upstream.trust} setting: the PEM file of the upstream's root CA.
      */
     public static SatelliteSync open(Store store, Clock clock, Pki pki, Licenses.Usage usage, String trust) {
-        store.write(tx -> {
-            SyncDao dao = tx.sync();
-            if (dao.state().isEmpty()) {
-                dao.create(UUID.randomUUID().toString());
-            }
-            return null;
-        });
+        // Of nodes starting at once on a new database, the first to commit names the satellite; the others' inserts
+        // do nothing, and every node reads that one id from the store.
+        store.write(tx -> tx.sync().create(UUID.randomUUID().toString()));
         return new SatelliteSync(store, clock, pki, usage, trust);
+    }
+
+    /** The store this satellite's sync state is in, which connected sync's lease shares. */
+    Store store() {
+        return store;
     }
 
     /** Responses applied since the server started. */
