@@ -97,7 +97,8 @@ public final class SmartSatServer implements AutoCloseable {
         Store opened = null;
         try {
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
-            this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            this.store = opened = Store.open(settings.jdbcUrl(), settings.db().user(), settings.db().password(),
+                    settings.db().busyTimeoutMs());
             ClockControl.restore(store, clock);
             Seeder.seedIfEmpty(store, settings.seed(), catalog, clock);
             this.clients = new Clients(store, clock, wall, Duration.ofSeconds(settings.auth().tokenTtlSeconds()),

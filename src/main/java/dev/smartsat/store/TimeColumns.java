@@ -9,8 +9,10 @@ import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
 
 /**
- * Stores instants as epoch milliseconds and dates as ISO text, the portable representation every
- * migration uses.
+ * Stores instants as epoch milliseconds, dates as ISO text and booleans as 0 or 1, the portable representation
+ * every migration uses, on SQLite and PostgreSQL alike. A boolean is bound as an integer for PostgreSQL's sake:
+ * it will not put a boolean into a SMALLINT column (SQLite stores 1 and 0 either way), so SQL compares a boolean
+ * parameter with 1, never uses it as a condition by itself.
  */
 final class TimeColumns {
     private TimeColumns() {}
@@ -26,6 +28,12 @@ final class TimeColumns {
             @Override
             protected Argument build(LocalDate value, ConfigRegistry config) {
                 return (position, statement, ctx) -> statement.setString(position, value.toString());
+            }
+        });
+        jdbi.registerArgument(new AbstractArgumentFactory<Boolean>(Types.INTEGER) {
+            @Override
+            protected Argument build(Boolean value, ConfigRegistry config) {
+                return (position, statement, ctx) -> statement.setInt(position, value ? 1 : 0);
             }
         });
         jdbi.registerColumnMapper(Instant.class, (rs, column, ctx) -> {
