@@ -111,6 +111,11 @@ public final class Backups {
         }
     }
 
+    /** Refuses, with what to use instead, a database these commands cannot copy: PostgreSQL has its own tools. */
+    public static void requireSqlite(String jdbcUrl) {
+        sqliteFile(jdbcUrl);
+    }
+
     static Path sqliteFile(String jdbcUrl) {
         if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
             throw new IllegalArgumentException("backup and restore work on SQLite; for PostgreSQL use pg_dump and"

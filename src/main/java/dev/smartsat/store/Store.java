@@ -312,16 +312,27 @@ public final class Store implements AutoCloseable {
         return serializable == null ? 0 : serializable.retries();
     }
 
-    /** An exception's message, with its causes', as one line: a start failure is printed as one. */
+    /**
+     * An exception's message as one line: a start failure is printed as one. The driver's message (the first
+     * SQLException in the chain) says what went wrong in the database's words; below it are only sockets.
+     */
     static String oneLine(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        SQLException sql = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (sql == null && t instanceof SQLException found) {
+                sql = found;
+            }
+            root = t;
         }
-        String message = root.getMessage() == null ? root.toString() : root.getMessage();
-        if (e instanceof FlywayException && root == e) {
+        Throwable chosen = sql != null ? sql : root;
+        String message = chosen.getMessage() == null ? chosen.toString() : chosen.getMessage();
+        if (chosen instanceof FlywayException) {
             // Flyway's own messages continue with a block of details on later lines
             message = message.lines().findFirst().orElse(message);
+        }
+        if (root instanceof java.net.UnknownHostException && root != chosen) {
+            message += " (unknown host " + root.getMessage() + ")";
         }
         return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
