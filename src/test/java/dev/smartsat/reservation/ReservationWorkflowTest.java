@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
-import dev.smartsat.TestSatellite;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite.Response;
+import dev.smartsat.TestSatellite;
 import dev.smartsat.transport.TestDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
@@ -37,7 +41,12 @@ import picocli.CommandLine;
  * the real satellite reserves, updates, confirms and takes back, and every wrong input is refused with its
  * status and message while the pools, devices and events stay exactly as they were.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class ReservationWorkflowTest {
+    @Parameter
+    TestDatabase database;
+
     static final String ACCOUNT = TestSatellite.ACCOUNT_PATH;
     static final String LAB = ACCOUNT + "/virtual-accounts/Lab";
     static final String DEFAULT = ACCOUNT + "/virtual-accounts/Default";
@@ -53,7 +62,7 @@ class ReservationWorkflowTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir.resolve("sat"));
+        sat = TestSatellite.start(dir.resolve("sat"), database);
         admin = sat.adminToken();
     }
 

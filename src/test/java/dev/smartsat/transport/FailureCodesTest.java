@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every failure code of SPEC §3's table, produced over real HTTPS. Each refusal must carry the table's
@@ -52,7 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
  * licenses and tokens of both virtual accounts, the account's events and the CRL are compared before
  * and after each refused request.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class FailureCodesTest {
+    @Parameter
+    TestDatabase database;
+
     /** SPEC §3's failure codes with their HTTP statuses, written out here rather than taken from MessageCode. */
     static final Map<String, Integer> SPEC_HTTP = Map.ofEntries(
             Map.entry("MALFORMED", 400), Map.entry("BAD_SIGNATURE", 401), Map.entry("STALE_TIMESTAMP", 401),
@@ -78,7 +87,7 @@ class FailureCodesTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir);
+        sat = TestSatellite.start(dir, database);
         admin = sat.adminToken();
         token = sat.createToken("Default", "{\"description\":\"failure codes\"}");
         device = registered(token);
