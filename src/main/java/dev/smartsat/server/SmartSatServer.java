@@ -376,7 +376,8 @@ public final class SmartSatServer implements AutoCloseable {
             lock.close();
         }
         if (running) {
-            log.info("SmartSat stopped: {}, database closed, in {} ms", drained,
+            log.info("SmartSat stopped: {}, database closed{}, in {} ms", drained,
+                    store.shared() ? " (" + store.writeRetries() + " writes ran again after a conflict with another)" : "",
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
     }
