@@ -9,20 +9,32 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The databases the store runs on, for the tests that run on each: a test class parameterized over this enum
- * ({@code @ParameterizedClass @EnumSource(TestDatabase.class)}) runs once on SQLite and once on a real
- * PostgreSQL. The PostgreSQL server is started once per test JVM, on first use (zonky's embedded PostgreSQL:
+ * The databases the store runs on, for the tests that run on each: a test class marked {@link OnEachDatabase}
+ * runs once on SQLite and once on a real PostgreSQL (or only on those named by the system property
+ * {@code smartsat.test.databases}, e.g. {@code -Dsmartsat.test.databases=sqlite} for a quick run). The PostgreSQL server is started once per test JVM, on first use (zonky's embedded PostgreSQL:
  * the binaries come from a Maven artifact), and stopped when the JVM exits; every satellite or store gets a
  * database of its own in it, so tests share nothing but the server.
  */
 public enum TestDatabase {
     SQLITE,
     POSTGRESQL;
+
+    /** The databases {@link OnEachDatabase} classes run on: all, unless {@code smartsat.test.databases} names some. */
+    public static List<TestDatabase> selected() {
+        String names = System.getProperty("smartsat.test.databases", "");
+        if (names.isBlank()) {
+            return List.of(values());
+        }
+        return Arrays.stream(names.split(",")).map(n -> valueOf(n.strip().toUpperCase(Locale.ROOT))).toList();
+    }
 
     /** The superuser zonky's server is created with; it logs in without a password over loopback. */
     public static final String PG_USER = "postgres";

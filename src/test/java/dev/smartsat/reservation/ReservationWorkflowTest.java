@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
-import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.transport.TestDevice;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
@@ -41,8 +40,7 @@ import picocli.CommandLine;
  * the real satellite reserves, updates, confirms and takes back, and every wrong input is refused with its
  * status and message while the pools, devices and events stay exactly as they were.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class ReservationWorkflowTest {
     @Parameter
     TestDatabase database;

@@ -4,6 +4,7 @@ import static dev.smartsat.transport.TestDevice.NETWORK_ADVANTAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.licensing.AlertMonitor;
@@ -14,15 +15,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One alert evaluation over 100,000 product instances, half of them lapsed, all using one pool: what the periodic
  * tick costs. It prints the times (the report quotes them) and asserts only the alerts, never a duration.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class AlertEvaluationScaleTest {
     @Parameter
     TestDatabase database;

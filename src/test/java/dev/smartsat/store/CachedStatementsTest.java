@@ -2,22 +2,20 @@ package dev.smartsat.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Reused prepared statements must behave as fresh ones: every reader sees the latest committed write (a
  * statement left mid-result would pin its connection to an old snapshot), a refused write leaves nothing
  * behind, and nested use of the same SQL works.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class CachedStatementsTest {
     @Parameter
     TestDatabase database;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,12 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Rows become records by column name, in any column order, with the store's own column types. */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class RecordMappersTest {
     @Parameter
     TestDatabase database;

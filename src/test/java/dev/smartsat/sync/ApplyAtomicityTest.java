@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.store.TestSql;
@@ -21,12 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Applying a sync response is all or nothing (SPEC §8): a failure half-way leaves the satellite exactly as before. */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class ApplyAtomicityTest {
     @Parameter
     TestDatabase database;

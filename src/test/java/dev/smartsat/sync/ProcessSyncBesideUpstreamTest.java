@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.cli.CssmCommand;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code smartsat cssm process-sync} run on the data and certs dirs of an upstream server that is running
@@ -41,8 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * next request, a pin the server made the command keeps, and a database the command would have to migrate
  * under the server is left alone. The command runs in this JVM, where the server holds the data dir's lock.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class ProcessSyncBesideUpstreamTest {
     @Parameter
     TestDatabase database;

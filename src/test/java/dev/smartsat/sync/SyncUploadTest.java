@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Await;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.io.ByteArrayInputStream;
@@ -26,16 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The sync files' size and encoding on the wire (SPEC §8): bodies up to {@code sync.max_bytes} (here 2 MiB,
  * with management bodies held to 2 KiB), gzip by {@code Content-Encoding}, by the gzip magic, or inside a
  * multipart upload, and {@code GET /sync/request-file?gzip=true}.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class SyncUploadTest {
     @Parameter
     TestDatabase database;

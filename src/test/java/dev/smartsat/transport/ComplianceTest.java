@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.nio.file.Path;
@@ -21,16 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The compliance rules of SPEC §3 over real HTTPS: pools, overage served in order of first
  * authorization, unknown tags, lapses with the clock, and every way usage is released or moved.
  * After every step the pools' inUse must equal the sum of the live devices' latest counts.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class ComplianceTest {
     @Parameter
     TestDatabase database;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.pki.PemFiles;
@@ -27,12 +28,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The administrator's view of devices, ID certificates that validate, and the CRL that lists revoked ones. */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class DevicesAdminTest {
     @Parameter
     TestDatabase database;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
@@ -45,9 +44,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every failure code of SPEC §3's table, produced over real HTTPS. Each refusal must carry the table's
@@ -56,12 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * licenses and tokens of both virtual accounts, the account's events and the CRL are compared before
  * and after each refused request.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
 class FailureCodesTest {
-    @Parameter
-    TestDatabase database;
-
     /** SPEC §3's failure codes with their HTTP statuses, written out here rather than taken from MessageCode. */
     static final Map<String, Integer> SPEC_HTTP = Map.ofEntries(
             Map.entry("MALFORMED", 400), Map.entry("BAD_SIGNATURE", 401), Map.entry("STALE_TIMESTAMP", 401),
@@ -87,7 +78,7 @@ class FailureCodesTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir, database);
+        sat = TestSatellite.start(dir);
         admin = sat.adminToken();
         token = sat.createToken("Default", "{\"description\":\"failure codes\"}");
         device = registered(token);

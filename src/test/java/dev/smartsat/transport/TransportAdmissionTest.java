@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.Await;
+import dev.smartsat.OnEachDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.io.OutputStream;
@@ -16,8 +17,6 @@ import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Admission to {@code /SmartTransport} (settings {@code transport.*}): with one turn, a request arriving while
@@ -25,8 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (503 with Retry-After, its nonce echoed) and nothing of it is done. A request's body is read before it takes
  * a turn, so a client that sends slowly blocks nobody.
  */
-@ParameterizedClass
-@EnumSource(TestDatabase.class)
+@OnEachDatabase
 class TransportAdmissionTest {
     @Parameter
     TestDatabase database;
