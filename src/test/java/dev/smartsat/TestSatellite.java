@@ -49,6 +49,16 @@ public final class TestSatellite implements AutoCloseable {
         return start(dir, Map.of(), Map.of());
     }
 
+    /** A satellite on the given database (PostgreSQL: a fresh database of its own, kept across restarts). */
+    public static TestSatellite start(Path dir, TestDatabase database) {
+        return start(dir, Map.of(), database.flags());
+    }
+
+    public static TestSatellite start(Path dir, TestDatabase database, Map<String, String> env,
+                                      Map<String, Object> flags) {
+        return start(dir, env, database.flags(flags));
+    }
+
     public static TestSatellite start(Path dir, Map<String, String> env, Map<String, Object> flags) {
         TestSatellite s = new TestSatellite(dir, env, flags);
         s.boot();

@@ -102,8 +102,9 @@ public final class CssmCommand implements Runnable {
             Pki pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             Store store;
             try {
-                store = alone ? Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs())
-                        : Store.openBesideServer(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+                Settings.Db db = settings.db();
+                store = alone ? Store.open(settings.jdbcUrl(), db.user(), db.password(), db.busyTimeoutMs())
+                        : Store.openBesideServer(settings.jdbcUrl(), db.user(), db.password(), db.busyTimeoutMs());
             } catch (IllegalStateException e) {
                 err.println("smartsat: cssm process-sync: " + e.getMessage());
                 return CANNOT_RUN;

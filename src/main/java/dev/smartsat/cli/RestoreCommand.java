@@ -32,6 +32,7 @@ public final class RestoreCommand implements Callable<Integer> {
         Settings settings = locations.loader().load();
         Backups.Inspected backup;
         try {
+            Backups.requireSqlite(settings.jdbcUrl());
             backup = Backups.inspect(in);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("smartsat: restore: " + e.getMessage() + "; nothing was changed");

@@ -47,7 +47,17 @@ public record Settings(
 
     public record Certs(String dir) {}
 
-    public record Db(String url, @JsonProperty("busy_timeout_ms") int busyTimeoutMs) {}
+    /**
+     * The database: {@code url} empty for the SQLite file in the data dir, or a PostgreSQL JDBC URL shared by
+     * several nodes, whose {@code user} and {@code password} log in (SPEC §10).
+     */
+    public record Db(String url, String user, String password, @JsonProperty("busy_timeout_ms") int busyTimeoutMs) {
+        /** Never the password: settings may end up in a log line or a failed assertion. */
+        @Override
+        public String toString() {
+            return "Db[url=" + url + ", user=" + user + ", busyTimeoutMs=" + busyTimeoutMs + "]";
+        }
+    }
 
     public record Auth(@JsonProperty("token_ttl_seconds") long tokenTtlSeconds,
                        @JsonProperty("bcrypt_cost") int bcryptCost) {}

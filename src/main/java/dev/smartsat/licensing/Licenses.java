@@ -149,11 +149,16 @@ public final class Licenses {
      */
     public static void move(Tx tx, LicensePool source, long targetVirtualAccountId, long quantity) {
         LicensePoolDao pools = tx.pools();
-        pools.addQuantity(-quantity, source.id());
         var target = pools.pool(targetVirtualAccountId, source.entitlementTag());
         if (target.isPresent()) {
-            pools.addQuantity(quantity, target.get().id());
+            // The two rows in the order of their ids: transfers between the same pools in opposite directions, on
+            // PostgreSQL's concurrent writers, then lock them in one order and never deadlock (which PostgreSQL
+            // detects only after deadlock_timeout, a second by default).
+            boolean targetFirst = target.get().id() < source.id();
+            pools.addQuantity(targetFirst ? quantity : -quantity, targetFirst ? target.get().id() : source.id());
+            pools.addQuantity(targetFirst ? -quantity : quantity, targetFirst ? source.id() : target.get().id());
         } else {
+            pools.addQuantity(-quantity, source.id());
             pools.insert(targetVirtualAccountId, source.entitlementTag(), source.displayName(), source.licenseType(),
                     quantity, source.endDate());
         }

@@ -100,7 +100,8 @@ public final class SmartSatServer implements AutoCloseable {
         Store opened = null;
         SimulationRefresh refreshing = null;
         try {
-            this.store = opened = Store.open(settings.jdbcUrl(), settings.db().busyTimeoutMs());
+            this.store = opened = Store.open(settings.jdbcUrl(), settings.db().user(), settings.db().password(),
+                    settings.db().busyTimeoutMs());
             CertsCheck.beforeLoading(store, settings.certsDir());
             this.pki = Pki.loadOrCreate(settings.certsDir(), settings.server().hostNames(), clock);
             CertsCheck.run(store, pki, settings.certsDir(), wall);
@@ -392,7 +393,8 @@ public final class SmartSatServer implements AutoCloseable {
             lock.close();
         }
         if (running) {
-            log.info("SmartSat stopped: {}, database closed, in {} ms", drained,
+            log.info("SmartSat stopped: {}, database closed{}, in {} ms", drained,
+                    store.shared() ? " (" + store.writeRetries() + " writes ran again after a conflict with another)" : "",
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
         }
     }

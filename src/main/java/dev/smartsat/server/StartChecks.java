@@ -1,6 +1,7 @@
 package dev.smartsat.server;
 
 import dev.smartsat.config.Settings;
+import dev.smartsat.store.Store;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a start checks before it creates anything on disk (SPEC §13): the port is free and the data and certs
- * dirs can be made or used. A failed check is one {@link IllegalStateException} whose message says what to fix;
+ * What a start checks before it creates anything on disk (SPEC §13): the port is free, the data and certs
+ * dirs can be made or used, and a PostgreSQL database (db.url) answers and takes the login (SPEC §10). A failed check is one {@link IllegalStateException} whose message says what to fix;
  * the command line prints it as one line and exits 2.
  */
 final class StartChecks {
@@ -19,6 +20,7 @@ final class StartChecks {
         portIsFree(settings.server().bind(), settings.server().port());
         usable(settings.dataDir(), "data dir", "--data-dir");
         usable(settings.certsDir(), "certs dir", "--certs-dir");
+        Store.checkReachable(settings.jdbcUrl(), settings.db().user(), settings.db().password());
     }
 
     /**

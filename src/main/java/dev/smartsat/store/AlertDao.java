@@ -36,8 +36,11 @@ public interface AlertDao {
     @SqlQuery("SELECT " + LicensePoolDao.COLUMNS + " FROM license_pool WHERE end_date IS NOT NULL")
     List<LicensePool> datedPools();
 
-    /** Index-only range scan of product_instance_auth_lapse: it touches only the lapsed rows. */
-    @SqlQuery("SELECT virtual_account_id, COUNT(*) AS count FROM product_instance INDEXED BY product_instance_auth_lapse"
+    /**
+     * Index-only range scan of product_instance_auth_lapse: it touches only the lapsed rows. SQLite is told to
+     * use it ({@code <lapsedIndex>}, see {@link Dialect}); PostgreSQL's planner finds it by itself.
+     */
+    @SqlQuery("SELECT virtual_account_id, COUNT(*) AS count FROM product_instance <lapsedIndex>"
             + " WHERE authorization_expires_at <= ? AND reservation_status IS NULL GROUP BY virtual_account_id")
     List<Lapsed> lapsed(Instant now);
 
@@ -52,7 +55,7 @@ public interface AlertDao {
             + " WHERE (a.virtual_account_id IS NULL OR va.account_id = :accountId)"
             + " AND (:vaId IS NULL OR a.virtual_account_id IS NULL OR a.virtual_account_id = :vaId)"
             + " AND (:type IS NULL OR a.type = :type)"
-            + " AND (:active IS NULL OR (:active = (a.cleared_at IS NULL)))";
+            + " AND (:active IS NULL OR :active = CASE WHEN a.cleared_at IS NULL THEN 1 ELSE 0 END)";
 
     @SqlQuery("SELECT a.id, a.type, a.severity, va.name AS virtual_account, a.piid AS product_instance_identifier,"
             + " a.entitlement_tag, a.message, a.raised_at, a.cleared_at" + FILTER

@@ -63,7 +63,7 @@ public final class Backups {
                 throw new IllegalArgumentException(file + " is a damaged database: " + integrity);
             }
             // An older backup's pending migrations are fine: the server applies them when it starts.
-            Flyway flyway = Flyway.configure().dataSource(readOnly(file)).locations("classpath:db/migration")
+            Flyway flyway = Flyway.configure().dataSource(readOnly(file)).locations(Store.sqliteMigrations())
                     .ignoreMigrationPatterns("*:pending").load();
             var info = flyway.info();
             ValidateResult valid = flyway.validateWithResult();
@@ -109,6 +109,11 @@ public final class Backups {
                 // the original failure, if any, is the one worth reporting
             }
         }
+    }
+
+    /** Refuses, with what to use instead, a database these commands cannot copy: PostgreSQL has its own tools. */
+    public static void requireSqlite(String jdbcUrl) {
+        sqliteFile(jdbcUrl);
     }
 
     static Path sqliteFile(String jdbcUrl) {

@@ -10,7 +10,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** The event log. Filters are optional: a null parameter matches everything. */
 public interface EventDao {
     String FILTER = " FROM event e LEFT JOIN virtual_account va ON va.id = e.virtual_account_id"
-            + " WHERE (:allAccounts OR e.account_id = :accountId)"
+            + " WHERE (:allAccounts = 1 OR e.account_id = :accountId)"
             + " AND (:vaId IS NULL OR e.virtual_account_id = :vaId)"
             + " AND (:type IS NULL OR e.type = :type)"
             + " AND (:since IS NULL OR e.time >= :since)";

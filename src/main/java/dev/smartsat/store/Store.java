@@ -4,72 +4,138 @@ import dev.smartsat.config.OwnerOnly;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The SQLite store: one writer connection, driven by one thread that commits queued writes together
- * ({@link GroupCommitWriter}), whose transactions begin IMMEDIATE (so a transaction that reads and
- * then writes never fails with SQLITE_BUSY mid-way); and a small pool of reader connections that see
- * WAL snapshots while the writer works. Every connection keeps one long-lived Jdbi handle, so the
- * DAOs attached to it are attached once, not on every call.
+ * The store, on SQLite (the embedded default) or PostgreSQL (several nodes on one database, SPEC §10); which
+ * one, only this package knows. On SQLite: one writer connection, driven by one thread that commits queued writes
+ * together ({@link GroupCommitWriter}), whose transactions begin IMMEDIATE (so a transaction that reads and then
+ * writes never fails with SQLITE_BUSY mid-way), and a small pool of reader connections that see WAL snapshots
+ * while the writer works. On PostgreSQL: a pool of writer connections whose writes are serializable transactions,
+ * run again when they lose a race to another node's ({@link SerializableWrites}), and a pool of readers, each
+ * read one REPEATABLE READ snapshot. Every connection keeps one long-lived Jdbi handle, so the DAOs attached to
+ * it are attached once, not on every call.
  */
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
+    /** PostgreSQL: writes in flight at once on one node (the transport runs four requests per core). */
+    private static final int WRITERS = 8;
+    /** PostgreSQL: how long a connection attempt may take before the node gives up on it. */
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final RecordMappers RECORDS = new RecordMappers();
 
-    private final List<Handle> handles = new ArrayList<>();
-    /** Each connection's transaction view, made once: handles are opened before any work runs. */
-    private final Map<Handle, Tx> txs = new HashMap<>();
-    private final BlockingQueue<Handle> readers = new ArrayBlockingQueue<>(READERS);
-    private final GroupCommitWriter writer;
+    private final Dialect dialect;
+    private final Connections readers;
+    /** SQLite's writes; null on PostgreSQL. */
+    private final GroupCommitWriter groupCommit;
+    private final Tx groupCommitTx;
+    /** PostgreSQL's writes; null on SQLite. */
+    private final SerializableWrites serializable;
+    private final Connections writers;
 
-    private Store(String url, int busyTimeoutMs) throws SQLException {
-        Handle writerHandle = handle(url, busyTimeoutMs, true);
-        for (int i = 0; i < READERS; i++) {
-            readers.add(handle(url, busyTimeoutMs, false));
+    private Store(Dialect dialect, DataSource writer, DataSource reader) {
+        this.dialect = dialect;
+        Connections openedReaders = null;
+        Connections openedWriters = null;
+        Handle writerHandle = null;
+        try {
+            if (dialect == Dialect.SQLITE) {
+                writerHandle = handle(dialect, writer, true);
+                this.groupCommitTx = new Tx(writerHandle);
+                this.writers = null;
+                this.serializable = null;
+            } else {
+                this.groupCommitTx = null;
+                this.writers = openedWriters = new Connections("writer", WRITERS, () -> handle(dialect, writer, true));
+                this.serializable = new SerializableWrites(writers);
+            }
+            this.readers = openedReaders = new Connections("reader", READERS, () -> handle(dialect, reader, false));
+        } catch (RuntimeException e) {
+            if (openedWriters != null) {
+                openedWriters.close();
+            }
+            if (writerHandle != null) {
+                writerHandle.close();
+            }
+            throw e;
         }
-        writer = new GroupCommitWriter(writerHandle);
+        this.groupCommit = writerHandle == null ? null : new GroupCommitWriter(writerHandle);
     }
 
-    /** Opens the database at {@code url}, creating its directory and running pending migrations. */
+    /** Opens the SQLite database at {@code url}, creating its directory and running pending migrations. */
     public static Store open(String url, int busyTimeoutMs) {
-        if (!url.startsWith("jdbc:sqlite:")) {
-            throw new IllegalArgumentException("only SQLite (jdbc:sqlite:...) is supported so far, not " + url);
+        return open(url, null, null, busyTimeoutMs);
+    }
+
+    /**
+     * Opens the database at {@code url} (SQLite: creating its directory) and runs pending migrations; {@code user}
+     * and {@code password} log in to PostgreSQL. Two nodes starting at once migrate one after the other: Flyway
+     * holds a lock in the database while it migrates. A database that cannot be reached, or refuses the login, is
+     * an {@link IllegalStateException} whose message is one line.
+     */
+    public static Store open(String url, String user, String password, int busyTimeoutMs) {
+        Dialect dialect = Dialect.of(url);
+        try {
+            if (dialect == Dialect.SQLITE) {
+                prepareSqliteFile(url);
+            } else {
+                probe(url, user, password);
+            }
+            migrate(dialect, url, user, password, busyTimeoutMs);
+            return create(dialect, url, user, password, busyTimeoutMs);
+        } catch (SQLException | UncheckedIOException | FlywayException e) {
+            throw new IllegalStateException("cannot open the database " + Dialect.printable(url) + ": " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Fails with a one-line {@link IllegalStateException} unless the PostgreSQL database at {@code url} takes the
+     * login; nothing for SQLite, whose file is made on open. A start checks this before it creates anything.
+     */
+    public static void checkReachable(String url, String user, String password) {
+        if (Dialect.of(url) != Dialect.POSTGRESQL) {
+            return;
         }
         try {
-            Path file = Path.of(url.substring("jdbc:sqlite:".length()));
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) {
-                OwnerOnly.directory(parent);
-            }
-            // SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600.
-            OwnerOnly.file(file);
-            OwnerOnly.ifExists(Path.of(file + "-wal"));
-            OwnerOnly.ifExists(Path.of(file + "-shm"));
-            migrate(url, busyTimeoutMs);
-            return new Store(url, busyTimeoutMs);
-        } catch (SQLException | UncheckedIOException e) {
-            throw new IllegalStateException("cannot open the database " + url + ": " + e.getMessage(), e);
+            probe(url, user, password);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the database " + Dialect.printable(url) + ": " + oneLine(e), e);
         }
+    }
+
+    private static void probe(String url, String user, String password) throws SQLException {
+        try (Connection c = postgres(url, user, password).getConnection()) {
+            c.isValid(CONNECT_TIMEOUT_SECONDS);
+        }
+    }
+
+    private static void prepareSqliteFile(String url) {
+        Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            OwnerOnly.directory(parent);
+        }
+        // SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600.
+        OwnerOnly.file(file);
+        OwnerOnly.ifExists(Path.of(file + "-wal"));
+        OwnerOnly.ifExists(Path.of(file + "-shm"));
     }
 
     /**
@@ -79,19 +145,33 @@ public final class Store implements AutoCloseable {
      * is refused with a message saying what to do.
      */
     public static Store openBesideServer(String url, int busyTimeoutMs) {
-        if (!url.startsWith("jdbc:sqlite:")) {
-            throw new IllegalArgumentException("only SQLite (jdbc:sqlite:...) is supported so far, not " + url);
-        }
+        return openBesideServer(url, null, null, busyTimeoutMs);
+    }
+
+    public static Store openBesideServer(String url, String user, String password, int busyTimeoutMs) {
+        Dialect dialect = Dialect.of(url);
         try {
-            requireCurrentSchema(url, busyTimeoutMs);
-            return new Store(url, busyTimeoutMs);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the database " + url + ": " + e.getMessage(), e);
+            requireCurrentSchema(dialect, url, user, password, busyTimeoutMs);
+            return create(dialect, url, user, password, busyTimeoutMs);
+        } catch (SQLException | FlywayException e) {
+            throw new IllegalStateException("cannot open the database " + Dialect.printable(url) + ": " + oneLine(e), e);
         }
     }
 
-    private static void requireCurrentSchema(String url, int busyTimeoutMs) {
-        Flyway flyway = flyway(url, busyTimeoutMs).ignoreMigrationPatterns("*:pending").load();
+    private static Store create(Dialect dialect, String url, String user, String password, int busyTimeoutMs)
+            throws SQLException {
+        try {
+            return dialect == Dialect.SQLITE
+                    ? new Store(dialect, sqlite(url, busyTimeoutMs, true), sqlite(url, busyTimeoutMs, false))
+                    : new Store(dialect, postgres(url, user, password), postgres(url, user, password));
+        } catch (WrappedSql e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void requireCurrentSchema(Dialect dialect, String url, String user, String password,
+                                             int busyTimeoutMs) {
+        Flyway flyway = flyway(dialect, url, user, password, busyTimeoutMs).ignoreMigrationPatterns("*:pending").load();
         MigrationInfoService info = flyway.info();
         String at = info.current() == null ? "no schema" : "schema version " + info.current().getVersion();
         boolean ahead = Arrays.stream(info.applied()).anyMatch(m -> m.getState() == MigrationState.FUTURE_SUCCESS);
@@ -107,18 +187,25 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static FluentConfiguration flyway(String url, int busyTimeoutMs) {
-        return Flyway.configure().dataSource(dataSource(url, busyTimeoutMs, true)).locations("classpath:db/migration");
+    private static FluentConfiguration flyway(Dialect dialect, String url, String user, String password,
+                                              int busyTimeoutMs) {
+        DataSource ds = dialect == Dialect.SQLITE ? sqlite(url, busyTimeoutMs, true) : postgres(url, user, password);
+        return Flyway.configure().dataSource(ds).locations(dialect.migrations());
     }
 
-    private static void migrate(String url, int busyTimeoutMs) {
-        var result = flyway(url, busyTimeoutMs).load().migrate();
+    private static void migrate(Dialect dialect, String url, String user, String password, int busyTimeoutMs) {
+        var result = flyway(dialect, url, user, password, busyTimeoutMs).load().migrate();
         if (result.migrationsExecuted > 0) {
             log.info("database migrated to version {} ({} migrations)", result.targetSchemaVersion, result.migrationsExecuted);
         }
     }
 
-    private static SQLiteDataSource dataSource(String url, int busyTimeoutMs, boolean writer) {
+    /** Flyway's location of the SQLite migrations, for tools that inspect a SQLite file (backups). */
+    static String sqliteMigrations() {
+        return Dialect.SQLITE.migrations();
+    }
+
+    private static SQLiteDataSource sqlite(String url, int busyTimeoutMs, boolean writer) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -137,60 +224,132 @@ public final class Store implements AutoCloseable {
         return ds;
     }
 
-    private Handle handle(String url, int busyTimeoutMs, boolean writer) throws SQLException {
-        Jdbi jdbi = Jdbi.create(dataSource(url, busyTimeoutMs, writer).getConnection());
-        jdbi.installPlugin(new SqlObjectPlugin());
-        jdbi.setStatementBuilderFactory(connection -> new CachedStatements());
-        jdbi.registerRowMapper(RECORDS);
-        TimeColumns.register(jdbi);
-        Handle handle = jdbi.open();
-        handles.add(handle);
-        txs.put(handle, new Tx(handle));
-        return handle;
+    private static PGSimpleDataSource postgres(String url, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        if (user != null && !user.isBlank()) {
+            ds.setUser(user);
+        }
+        if (password != null && !password.isEmpty()) {
+            ds.setPassword(password);
+        }
+        ds.setApplicationName("smartsat");
+        ds.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+        ds.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+        // A node must notice a database host that vanished without closing its sockets.
+        ds.setTcpKeepAlive(true);
+        return ds;
     }
 
-    private static final RecordMappers RECORDS = new RecordMappers();
+    /** A SQLException passed through a Supplier. */
+    private static final class WrappedSql extends RuntimeException {
+        WrappedSql(SQLException cause) {
+            super("cannot connect to the database: " + cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    private static Handle handle(Dialect dialect, DataSource dataSource, boolean writer) {
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+            if (dialect == Dialect.POSTGRESQL) {
+                connection.setTransactionIsolation(writer ? Connection.TRANSACTION_SERIALIZABLE
+                        : Connection.TRANSACTION_REPEATABLE_READ);
+                // BEGIN READ ONLY: a write slipped into a read would escape the writers' serializable checks.
+                connection.setReadOnly(!writer);
+            }
+        } catch (SQLException e) {
+            throw new WrappedSql(e);
+        }
+        // A factory, not Jdbi.create(connection): closing the handle then closes the connection too.
+        Jdbi jdbi = Jdbi.create(() -> connection);
+        jdbi.installPlugin(new SqlObjectPlugin());
+        jdbi.setStatementBuilderFactory(c -> new CachedStatements());
+        jdbi.registerRowMapper(RECORDS);
+        TimeColumns.register(jdbi);
+        dialect.define(jdbi);
+        return jdbi.open();
+    }
 
     /**
-     * Runs {@code work} on the writer connection, all of it or none, and returns once it is committed.
-     * Writes are serialised: {@code work} sees every earlier write and no concurrent one.
+     * Runs {@code work} in one transaction, all of it or none, and returns once it is committed. {@code work}
+     * sees every write committed before it began and acts as if no other write ran meanwhile (SQLite serialises
+     * writes; PostgreSQL may run {@code work} again after a conflict, so it must not act outside the database).
      */
     public <T, X extends Exception> T write(Tx.Work<T, X> work) throws X {
-        return writer.write(h -> work.run(txs.get(h)));
+        if (groupCommit != null) {
+            return groupCommit.write(h -> work.run(groupCommitTx));
+        }
+        return serializable.write(work);
     }
 
     /** Runs {@code work} on a reader connection, inside one transaction so it sees one snapshot. */
     public <T, X extends Exception> T read(Tx.Work<T, X> work) throws X {
-        Handle h = borrow();
+        Connections.Slot slot = readers.borrow();
+        Throwable failure = null;
         try {
-            return h.inTransaction(handle -> work.run(txs.get(handle)));
+            return slot.handle().inTransaction(h -> work.run(slot.tx()));
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
         } finally {
-            readers.add(h);
+            readers.release(slot, failure);
         }
     }
 
-    private Handle borrow() {
-        try {
-            Handle h = readers.poll(30, TimeUnit.SECONDS);
-            if (h == null) {
-                throw new IllegalStateException("no database reader connection became free within 30 s");
+    /** True on PostgreSQL, where several nodes may share the database. */
+    public boolean shared() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    /** Writes run again after losing a race to a concurrent one (PostgreSQL), since the start; 0 on SQLite. */
+    public long writeRetries() {
+        return serializable == null ? 0 : serializable.retries();
+    }
+
+    /**
+     * An exception's message as one line: a start failure is printed as one. The driver's message (the first
+     * SQLException in the chain) says what went wrong in the database's words; below it are only sockets.
+     */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        SQLException sql = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (sql == null && t instanceof SQLException found) {
+                sql = found;
             }
-            return h;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a database connection", e);
+            root = t;
         }
+        Throwable chosen = sql != null ? sql : root;
+        String message = chosen.getMessage() == null ? chosen.toString() : chosen.getMessage();
+        if (chosen instanceof FlywayException) {
+            // Flyway's own messages continue with a block of details on later lines
+            message = message.lines().findFirst().orElse(message);
+        }
+        if (root instanceof java.net.UnknownHostException && root != chosen) {
+            message += " (unknown host " + root.getMessage() + ")";
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     @Override
     public void close() {
-        writer.close();
-        for (Handle h : handles) {
+        if (groupCommit != null) {
+            groupCommit.close();
             try {
-                h.close();
+                groupCommitTx.handle().close();
             } catch (RuntimeException e) {
                 log.warn("closing a database connection failed: {}", e.getMessage());
             }
         }
+        if (writers != null) {
+            writers.close();
+        }
+        readers.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.smartsat.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,6 +112,23 @@ class BackupRestoreTest {
                 dir.resolve("b.db").toString());
         assertEquals(2, noDatabase.code(), noDatabase.toString());
         assertTrue(noDatabase.err().contains("no database"), noDatabase.err());
+    }
+
+    @Test
+    void onPostgreSqlBothCommandsSayToUsePgDumpAndTouchNothing() throws Exception {
+        Path config = Files.writeString(dir.resolve("pg.yaml"), "db:\n  url: jdbc:postgresql://127.0.0.1:1/smartsat\n");
+        Path data = dir.resolve("data");
+        Path backup = dir.resolve("b.db");
+        Run taken = run("backup", "--config", config.toString(), "--data-dir", data.toString(), "--out", backup.toString());
+        Run restored = run("restore", "--config", config.toString(), "--data-dir", data.toString(), "--in",
+                backup.toString());
+        for (Run r : new Run[] {taken, restored}) {
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("for PostgreSQL use pg_dump"), r.err());
+        }
+        assertFalse(Files.exists(data), "no data dir is made");
+        assertFalse(Files.exists(backup));
     }
 
     /**

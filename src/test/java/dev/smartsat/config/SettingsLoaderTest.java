@@ -70,6 +70,17 @@ class SettingsLoaderTest {
         assertEquals(9445, withFlags.server().port());
     }
 
+    /** SPEC §10: a PostgreSQL database and its login from the environment; the password never in a printout. */
+    @Test
+    void thePostgreSqlLoginComesFromTheEnvironmentAndThePasswordIsNeverPrinted() {
+        Settings s = new SettingsLoader(Map.of("SMARTSAT_DB_URL", "jdbc:postgresql://db.example:5432/smartsat",
+                "SMARTSAT_DB_USER", "smartsat", "SMARTSAT_DB_PASSWORD", "s3cret-pw")).load();
+        assertEquals("jdbc:postgresql://db.example:5432/smartsat", s.jdbcUrl());
+        assertEquals("smartsat", s.db().user());
+        assertEquals("s3cret-pw", s.db().password());
+        assertFalse(s.toString().contains("s3cret-pw"), s.toString());
+    }
+
     @Test
     void shortFormsOfTheEnvironment() throws Exception {
         Path file = dir.resolve("from-env.yaml");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Await;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.transport.TestDevice;
 import java.nio.file.Path;
@@ -15,13 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The alerts of SPEC §12 over real HTTPS: raised when their condition starts (a device's usage, the clock), cleared
  * when it ends, each raise and clear an event. Lab holds 4 Network Advantage and 4 term DNA Advantage ending
  * 2027-06-30 (seed).
  */
+@OnEachDatabase
 class AlertsTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
     TestSatellite sat;
@@ -30,7 +37,7 @@ class AlertsTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir);
+        sat = TestSatellite.start(dir, database);
         admin = sat.adminToken();
         on = new AlertScenarios(sat);
     }

@@ -5,15 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Registration token statuses follow the server clock; revocation and removal are recorded. */
+@OnEachDatabase
 class TokenLifecycleTest {
+    @Parameter
+    TestDatabase database;
+
     private static final String TOKENS = ACCOUNT_PATH + "/virtual-accounts/Lab/tokens";
 
     @TempDir
@@ -21,7 +28,7 @@ class TokenLifecycleTest {
 
     @Test
     void aTokenExpiresWhenTheClockPassesItsExpirationDate() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{\"description\":\"one day\",\"expiresAfterDays\":1}");
             JsonNode info = find(sat, admin, token);
@@ -47,7 +54,7 @@ class TokenLifecycleTest {
 
     @Test
     void revokeThenRemove() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{\"expiresAfterDays\":30,\"exportControlled\":\"Not Allowed\"}");
             assertEquals("Not Allowed", find(sat, admin, token).get("exportControlled").asText());
@@ -74,7 +81,7 @@ class TokenLifecycleTest {
 
     @Test
     void tokenValuesCarry256RandomBitsAndAreUrlSafe() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String a = sat.createToken("Lab", "{}");
             String b = sat.createToken("Lab", "{}");
             assertTrue(a.matches("[A-Za-z0-9_-]{43,}"), a);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +17,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Transfers move only unused quantity, and two pools always sum to the same total, also under concurrency. */
+@OnEachDatabase
 class TransferAtomicityTest {
+    @Parameter
+    TestDatabase database;
+
     private static final String NETWORK_ADVANTAGE = "regid.2017-03.com.cisco.advantagek9,1.0_bd1da96e-ec1d-412b-a50e-53846b347d53";
 
     @TempDir
@@ -25,7 +32,7 @@ class TransferAtomicityTest {
 
     @Test
     void concurrentTransfersBothWaysKeepTheTotalAndNeverGoNegative() throws Exception {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             long total = quantity(sat, admin, "Default") + quantity(sat, admin, "Lab");
             assertEquals(24, total, "seed: 20 in Default, 4 in Lab");
@@ -64,7 +71,7 @@ class TransferAtomicityTest {
 
     @Test
     void onlyUnusedQuantityMoves() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             TestSatellite.Response tooMuch = transfer(sat, admin, "Lab", "Default", 5);
             assertEquals(409, tooMuch.status(), tooMuch.toString());

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.transport.TestDevice;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 import picocli.CommandLine;
 
 /**
@@ -37,7 +40,11 @@ import picocli.CommandLine;
  * the real satellite reserves, updates, confirms and takes back, and every wrong input is refused with its
  * status and message while the pools, devices and events stay exactly as they were.
  */
+@OnEachDatabase
 class ReservationWorkflowTest {
+    @Parameter
+    TestDatabase database;
+
     static final String ACCOUNT = TestSatellite.ACCOUNT_PATH;
     static final String LAB = ACCOUNT + "/virtual-accounts/Lab";
     static final String DEFAULT = ACCOUNT + "/virtual-accounts/Default";
@@ -53,7 +60,7 @@ class ReservationWorkflowTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir.resolve("sat"));
+        sat = TestSatellite.start(dir.resolve("sat"), database);
         admin = sat.adminToken();
     }
 

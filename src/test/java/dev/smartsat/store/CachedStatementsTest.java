@@ -2,23 +2,30 @@ package dev.smartsat.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Reused prepared statements must behave as fresh ones: every reader sees the latest committed write (a
  * statement left mid-result would pin its connection to an old snapshot), a refused write leaves nothing
  * behind, and nested use of the same SQL works.
  */
+@OnEachDatabase
 class CachedStatementsTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
     @Test
     void everyReaderSeesEveryCommittedWrite() {
-        try (Store store = Store.open("jdbc:sqlite:" + dir.resolve("t.db"), 5000)) {
+        try (Store store = database.open(dir)) {
             store.write(tx -> TestSql.of(tx).execute("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v BIGINT NOT NULL)"));
             store.write(tx -> TestSql.of(tx).execute("INSERT INTO kv (k, v) VALUES ('a', 0), ('b', 0)"));
             for (long i = 1; i <= 40; i++) {
@@ -38,7 +45,7 @@ class CachedStatementsTest {
 
     @Test
     void theSameStatementNestedInsideItselfAndAfterARefusedWrite() {
-        try (Store store = Store.open("jdbc:sqlite:" + dir.resolve("n.db"), 5000)) {
+        try (Store store = database.open(dir)) {
             store.write(tx -> TestSql.of(tx).execute("CREATE TABLE IF NOT EXISTS n (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"));
             store.write(tx -> TestSql.of(tx).execute("INSERT INTO n (id, v) VALUES (1, 'x'), (2, 'y')"));
             String sql = "SELECT v FROM n WHERE id = ?";

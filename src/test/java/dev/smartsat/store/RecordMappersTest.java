@@ -4,14 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Rows become records by column name, in any column order, with the store's own column types. */
+@OnEachDatabase
 class RecordMappersTest {
+    @Parameter
+    TestDatabase database;
+
     record Row(long id, String displayName, Long pendingCount, Instant createdAt, boolean active) {}
 
     @TempDir
@@ -19,7 +26,7 @@ class RecordMappersTest {
 
     @Test
     void columnsMatchComponentsByNameInAnyOrderWithNullsAndInstants() {
-        try (Store store = Store.open("jdbc:sqlite:" + dir.resolve("m.db"), 5000)) {
+        try (Store store = database.open(dir)) {
             store.write(tx -> TestSql.of(tx).execute("CREATE TABLE r (id INTEGER PRIMARY KEY, display_name TEXT, pending_count BIGINT,"
                     + " created_at BIGINT, active SMALLINT)"));
             store.write(tx -> TestSql.of(tx).execute("INSERT INTO r VALUES (1, 'one', NULL, 1000, 1), (2, 'two', 7, 2000, 0)"));

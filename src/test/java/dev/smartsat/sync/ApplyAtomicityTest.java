@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.store.TestSql;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +21,17 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Applying a sync response is all or nothing (SPEC §8): a failure half-way leaves the satellite exactly as before. */
+@OnEachDatabase
 class ApplyAtomicityTest {
+    @Parameter
+    TestDatabase database;
+
     @Test
     void aFailureInTheMiddleOfApplyingAResponseLeavesTheSatelliteExactlyAsBefore(@TempDir Path dir) {
-        try (SyncPair pair = SyncPair.start(dir, "disconnected")) {
+        try (SyncPair pair = SyncPair.start(dir, database, "disconnected")) {
             // A response that adds a virtual account, buys into Default and, replayed on top, keeps a local transfer.
             assertEquals(201, pair.upstream.post(VAS, pair.upstream.adminToken(), "{\"name\":\"Arrives\"}").status());
             assertEquals(201, purchase(pair.upstream, "Arrives", NEW_TAG, 6).status());

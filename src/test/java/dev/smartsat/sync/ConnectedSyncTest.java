@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.transport.TestDevice;
@@ -23,27 +25,35 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Connected mode end to end (SPEC §8, issue #5): a satellite and its upstream, real servers on free
  * ports, synchronizing over HTTPS with client credentials. Tests share the pair and run in any order,
  * so each compares what it changed rather than absolute numbers.
  */
+@OnEachDatabase
 class ConnectedSyncTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own dir: the class runs once on each database. */
     static Path dir;
     static SyncPair pair;
 
-    @BeforeAll
-    static void start() {
-        pair = SyncPair.start(dir, "connected");
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        dir = root.resolve(database.name());
+        pair = SyncPair.start(dir, database, "connected");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (pair != null) {
             pair.close();
@@ -186,7 +196,7 @@ class ConnectedSyncTest {
 
     @Test
     void anUnreachableUpstreamIsAFailureWithItsReason(@TempDir Path own) {
-        try (TestSatellite lonely = TestSatellite.start(own, Map.of(), TestSatellite.flags("mode", "connected",
+        try (TestSatellite lonely = TestSatellite.start(own, database, Map.of(), TestSatellite.flags("mode", "connected",
                 "upstream.url", "https://localhost:1", "upstream.client_id", "x", "upstream.client_secret", "y",
                 "upstream.trust", dir.resolve("upstream/certs/ca.pem").toString()))) {
             Map<String, String> before = unchangedBySync(lonely);
@@ -201,7 +211,7 @@ class ConnectedSyncTest {
     @Test
     void anUpstreamWhoseCertificateDoesNotChainToUpstreamTrustIsRefused(@TempDir Path own) {
         // Trusting its own root instead of the upstream's: the TLS handshake with the real upstream fails.
-        try (TestSatellite misled = TestSatellite.start(own, Map.of(), TestSatellite.flags("mode", "connected",
+        try (TestSatellite misled = TestSatellite.start(own, database, Map.of(), TestSatellite.flags("mode", "connected",
                 "upstream.url", "https://localhost:" + pair.upstream.server().port(), "upstream.client_id", "x",
                 "upstream.client_secret", "y", "upstream.trust", own.resolve("certs/ca.pem").toString()))) {
             Map<String, String> before = unchangedBySync(misled);
@@ -215,7 +225,7 @@ class ConnectedSyncTest {
     /** A pair of its own: the shared pair's schedule and clock depend on which tests ran before. */
     @Test
     void theScheduleSyncsWhenTheServerClockPassesTheInterval(@TempDir Path own) throws InterruptedException {
-        try (SyncPair alone = SyncPair.start(own, "connected")) {
+        try (SyncPair alone = SyncPair.start(own, database, "connected")) {
             ConnectedSync connected = alone.satellite.server().sync().connected();
             Instant next = connected.nextScheduled();
             assertTrue(next.isAfter(alone.satellite.server().clock().instant()), "a sync is scheduled ahead");
@@ -242,7 +252,7 @@ class ConnectedSyncTest {
     @Test
     void theScheduleRunsOnADaemonThreadThatStopsWithTheServer(@TempDir Path own) {
         Set<Thread> before = syncThreads();
-        TestSatellite connected = TestSatellite.start(own, Map.of(), TestSatellite.flags("mode", "connected",
+        TestSatellite connected = TestSatellite.start(own, database, Map.of(), TestSatellite.flags("mode", "connected",
                 "upstream.interval", "PT6H"));
         Set<Thread> started = syncThreads();
         started.removeAll(before);

@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.cli.CssmCommand;
@@ -28,32 +30,40 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Disconnected mode end to end (SPEC §8, issue #5): request files downloaded from the satellite, turned
  * into responses by {@code smartsat cssm process-sync} (or the upstream's endpoint) and uploaded back.
  * Every rejection is checked to leave the satellite's pools, virtual accounts and applied state as they were.
  */
+@OnEachDatabase
 class FileSyncTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own dir: the class runs once on each database. */
     static Path dir;
     static SyncPair pair;
     /** The upstream's own PKI, to sign forged but genuinely signed responses; and a stranger's. */
     static Pki upstreamPki;
     static Pki strangerPki;
 
-    @BeforeAll
-    static void start() {
-        pair = SyncPair.start(dir, "disconnected");
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        dir = root.resolve(database.name());
+        pair = SyncPair.start(dir, database, "disconnected");
         upstreamPki = Pki.loadOrCreate(dir.resolve("upstream/certs"), List.of(), Clock.systemUTC());
         strangerPki = pair.strangerPki();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (pair != null) {
             pair.close();

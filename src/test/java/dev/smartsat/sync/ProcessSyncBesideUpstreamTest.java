@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.cli.CssmCommand;
 import dev.smartsat.pki.Pki;
@@ -18,14 +20,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * {@code smartsat cssm process-sync} run on the data and certs dirs of an upstream server that is running
@@ -33,17 +40,30 @@ import org.junit.jupiter.api.io.TempDir;
  * next request, a pin the server made the command keeps, and a database the command would have to migrate
  * under the server is left alone. The command runs in this JVM, where the server holds the data dir's lock.
  */
+@OnEachDatabase
 class ProcessSyncBesideUpstreamTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own dir: the class runs once on each database. */
     static Path dir;
-    @AutoClose
     static SyncPair pair;
     static Pki strangerPki;
 
-    @BeforeAll
-    static void start() {
-        pair = SyncPair.start(dir, "disconnected");
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        dir = root.resolve(database.name());
+        pair = SyncPair.start(dir, database, "disconnected");
         strangerPki = pair.strangerPki();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        if (pair != null) {
+            pair.close();
+        }
     }
 
     @Test
@@ -106,22 +126,24 @@ class ProcessSyncBesideUpstreamTest {
     @Test
     void aDatabaseTheCommandWouldHaveToMigrateUnderARunningServerIsLeftAlone() throws SQLException {
         Path data = dir.resolve("other-schema/data");
-        String url = "jdbc:sqlite:" + data.resolve("smartsat.db");
-        Store.open(url, 5000).close();
+        Map<String, Object> flags = database.flags();
+        String url = (String) flags.getOrDefault("db.url", "jdbc:sqlite:" + data.resolve("smartsat.db"));
+        Store.open(url, (String) flags.get("db.user"), null, 5000).close();
         Path request = SyncPair.write(dir.resolve("any.json"), pair.requestFile());
         try (DataDirLock server = DataDirLock.acquire(data)) {
             // the newest migration forgotten: the database is one version behind this build
             String newest = "(SELECT MAX(installed_rank) FROM flyway_schema_history)";
             long ranks = count(url, "SELECT COUNT(*) FROM flyway_schema_history");
             sql(url, "DELETE FROM flyway_schema_history WHERE installed_rank = " + newest);
-            SyncPair.Cli behind = processOn(data, request);
+            SyncPair.Cli behind = processOn(data, flags, request);
             assertEquals(CssmCommand.CANNOT_RUN, behind.exit(), behind.toString());
             assertTrue(behind.err().contains("would have to migrate"), behind.err());
             assertEquals(ranks - 1, count(url, "SELECT COUNT(*) FROM flyway_schema_history"), "not migrated");
 
             sql(url, "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
-                    + " installed_by, execution_time, success) VALUES (99, '99', 'later', 'SQL', 'V99__later.sql', 0, 'x', 0, 1)");
-            SyncPair.Cli ahead = processOn(data, request);
+                    + " installed_by, execution_time, success) VALUES (99, '99', 'later', 'SQL', 'V99__later.sql', 0, 'x', 0,"
+                    + " TRUE)");
+            SyncPair.Cli ahead = processOn(data, flags, request);
             assertEquals(CssmCommand.CANNOT_RUN, ahead.exit(), ahead.toString());
             assertTrue(ahead.err().contains("is older than"), ahead.err());
         }
@@ -129,9 +151,17 @@ class ProcessSyncBesideUpstreamTest {
 
     // ----------------------------------------------------------------------------------------- helpers
 
-    private static SyncPair.Cli processOn(Path data, Path request) {
-        return SyncPair.cssm("process-sync", "--in", request.toString(), "--out", dir.resolve("never.json").toString(),
-                "--data-dir", data.toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+    /** process-sync on {@code data}, on the database {@code flags} name (none: the data dir's SQLite file). */
+    private static SyncPair.Cli processOn(Path data, Map<String, Object> flags, Path request) {
+        List<String> args = new ArrayList<>(List.of("process-sync", "--in", request.toString(), "--out",
+                dir.resolve("never.json").toString(), "--data-dir", data.toString(), "--certs-dir",
+                dir.resolve("upstream/certs").toString()));
+        if (flags.containsKey("db.url")) {
+            Path config = SyncPair.write(dir.resolve("other-schema.yaml"), ("db:\n  url: \"" + flags.get("db.url")
+                    + "\"\n").getBytes(StandardCharsets.UTF_8));
+            args.addAll(List.of("--config", config.toString()));
+        }
+        return SyncPair.cssm(args.toArray(String[]::new));
     }
 
     /** The request as a satellite the upstream has not heard from would send it, signed with {@code pki}. */
@@ -158,7 +188,9 @@ class ProcessSyncBesideUpstreamTest {
 
     private static long count(String url, String query) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            return s.executeQuery(query).getLong(1);
+            ResultSet rows = s.executeQuery(query);
+            rows.next();
+            return rows.getLong(1);
         }
     }
 }

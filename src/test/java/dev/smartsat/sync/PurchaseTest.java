@@ -8,34 +8,44 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Purchases on the upstream (SPEC §4, role cssm only): what is bought lands in the pool; bad input changes nothing. */
+@OnEachDatabase
 class PurchaseTest {
+    @Parameter
+    TestDatabase database;
+
     static final String DEFAULT = VAS + "/Default/licenses";
 
     @TempDir
+    static Path root;
+    /** This run's own dir: the class runs once on each database. */
     static Path dir;
     static TestSatellite upstream;
 
-    @BeforeAll
-    static void start() {
-        upstream = TestSatellite.start(dir, Map.of(), TestSatellite.flags("role", "cssm"));
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        dir = root.resolve(database.name());
+        upstream = TestSatellite.start(dir, database, Map.of(), TestSatellite.flags("role", "cssm"));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         if (upstream != null) {
             upstream.close();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Main;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.pki.Pki;
@@ -14,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine;
@@ -36,16 +38,25 @@ public final class SyncPair implements AutoCloseable {
     final Path dir;
     public final TestSatellite upstream;
     public final TestSatellite satellite;
+    /** The upstream's database settings, for commands run on its dirs: empty on SQLite (its data dir has them). */
+    private final List<String> upstreamDatabase;
 
-    private SyncPair(Path dir, TestSatellite upstream, TestSatellite satellite) {
+    private SyncPair(Path dir, TestSatellite upstream, TestSatellite satellite, List<String> upstreamDatabase) {
         this.dir = dir;
         this.upstream = upstream;
         this.satellite = satellite;
+        this.upstreamDatabase = upstreamDatabase;
     }
 
-    /** Both servers; the satellite in {@code mode} (connected or disconnected), with {@code extra} settings. */
+    /** Both servers on SQLite; the satellite in {@code mode} (connected or disconnected), with {@code extra} settings. */
     public static SyncPair start(Path dir, String mode, Object... extra) {
-        TestSatellite upstream = TestSatellite.start(dir.resolve("upstream"), Map.of(), TestSatellite.flags("role", "cssm"));
+        return start(dir, TestDatabase.SQLITE, mode, extra);
+    }
+
+    /** Both servers, each on a database of its own of the given kind. */
+    public static SyncPair start(Path dir, TestDatabase database, String mode, Object... extra) {
+        Map<String, Object> upstreamFlags = database.flags(TestSatellite.flags("role", "cssm"));
+        TestSatellite upstream = TestSatellite.start(dir.resolve("upstream"), Map.of(), upstreamFlags);
         try {
             TestSatellite.Client client = upstream.newClient("operator");
             Map<String, Object> flags = TestSatellite.flags("mode", mode,
@@ -53,11 +64,22 @@ public final class SyncPair implements AutoCloseable {
                     "upstream.client_id", client.id(), "upstream.client_secret", client.secret(),
                     "upstream.trust", dir.resolve("upstream/certs/ca.pem").toString());
             flags.putAll(TestSatellite.flags(extra));
-            return new SyncPair(dir, upstream, TestSatellite.start(dir.resolve("satellite"), Map.of(), flags));
+            TestSatellite satellite = TestSatellite.start(dir.resolve("satellite"), Map.of(), database.flags(flags));
+            return new SyncPair(dir, upstream, satellite, configOption(dir.resolve("upstream-db.yaml"), upstreamFlags));
         } catch (RuntimeException | Error e) {
             upstream.close();
             throw e;
         }
+    }
+
+    /** {@code --config FILE} naming the database of {@code flags}, or nothing when they name none (SQLite). */
+    private static List<String> configOption(Path file, Map<String, Object> flags) {
+        if (!flags.containsKey("db.url")) {
+            return List.of();
+        }
+        write(file, ("db:\n  url: \"" + flags.get("db.url") + "\"\n  user: \"" + flags.get("db.user") + "\"\n")
+                .getBytes(StandardCharsets.UTF_8));
+        return List.of("--config", file.toString());
     }
 
     /** A PKI neither server trusts, to sign genuine but unwelcome files with. */
@@ -169,8 +191,10 @@ public final class SyncPair implements AutoCloseable {
 
     /** {@code cssm process-sync} on the upstream's dirs, also while its server runs on them. */
     Cli processByCommand(Path in, Path out) {
-        return cssm("process-sync", "--in", in.toString(), "--out", out.toString(),
-                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString());
+        List<String> args = new ArrayList<>(List.of("process-sync", "--in", in.toString(), "--out", out.toString(),
+                "--data-dir", dir.resolve("upstream/data").toString(), "--certs-dir", dir.resolve("upstream/certs").toString()));
+        args.addAll(upstreamDatabase);
+        return cssm(args.toArray(String[]::new));
     }
 
     /** {@code smartsat cssm ARGS…} run in this JVM. */

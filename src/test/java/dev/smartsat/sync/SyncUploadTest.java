@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.Await;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,29 +22,43 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The sync files' size and encoding on the wire (SPEC §8): bodies up to {@code sync.max_bytes} (here 2 MiB,
  * with management bodies held to 2 KiB), gzip by {@code Content-Encoding}, by the gzip magic, or inside a
  * multipart upload, and {@code GET /sync/request-file?gzip=true}.
  */
+@OnEachDatabase
 class SyncUploadTest {
+    @Parameter
+    TestDatabase database;
+
     static final int SYNC_MAX = 2 * 1024 * 1024;
 
     @TempDir
+    static Path root;
+    /** This run's own dir: the class runs once on each database. */
     static Path dir;
-    @AutoClose
     static SyncPair pair;
     static HttpClient http;
 
-    @BeforeAll
-    static void start() {
-        pair = SyncPair.start(dir, "disconnected", "sync.max_bytes", SYNC_MAX, "server.max_body_bytes", 2048);
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase database) {
+        dir = root.resolve(database.name());
+        pair = SyncPair.start(dir, database, "disconnected", "sync.max_bytes", SYNC_MAX, "server.max_body_bytes", 2048);
         http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("satellite/certs/ca.pem"))).build();
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        if (pair != null) {
+            pair.close();
+        }
     }
 
     @Test

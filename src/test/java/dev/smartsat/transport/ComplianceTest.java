@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The compliance rules of SPEC §3 over real HTTPS: pools, overage served in order of first
  * authorization, unknown tags, lapses with the clock, and every way usage is released or moved.
  * After every step the pools' inUse must equal the sum of the live devices' latest counts.
  */
+@OnEachDatabase
 class ComplianceTest {
+    @Parameter
+    TestDatabase database;
+
     /** Lab holds 4 Network Advantage and 4 DNA Advantage (seed). */
     private static final String LAB = ACCOUNT_PATH + "/virtual-accounts/Lab";
     private static final String DEFAULT = ACCOUNT_PATH + "/virtual-accounts/Default";
@@ -39,7 +46,7 @@ class ComplianceTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir);
+        sat = TestSatellite.start(dir, database);
         admin = sat.adminToken();
         labToken = sat.createToken("Lab", "{\"description\":\"compliance\"}");
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.pki.PemFiles;
 import java.io.ByteArrayInputStream;
@@ -25,9 +27,14 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** The administrator's view of devices, ID certificates that validate, and the CRL that lists revoked ones. */
+@OnEachDatabase
 class DevicesAdminTest {
+    @Parameter
+    TestDatabase database;
+
     private static final String LAB = ACCOUNT_PATH + "/virtual-accounts/Lab";
 
     @TempDir
@@ -35,7 +42,7 @@ class DevicesAdminTest {
 
     @Test
     void listPagesAndFiltersDevices() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{}");
             for (int i = 0; i < 7; i++) {
@@ -90,7 +97,7 @@ class DevicesAdminTest {
 
     @Test
     void aRegistrationAfterTheVirtualAccountWasRenamedCarriesTheNewName() {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             String admin = sat.adminToken();
             String token = sat.createToken("Lab", "{\"exportControlled\":\"Not Allowed\"}");
             TestDevice first = new TestDevice(sat, "C9300-24UX", "RENAME1");
@@ -110,7 +117,7 @@ class DevicesAdminTest {
 
     @Test
     void idCertificatesValidateAndRevokedOnesAreInTheCrl() throws Exception {
-        try (TestSatellite sat = TestSatellite.start(dir)) {
+        try (TestSatellite sat = TestSatellite.start(dir, database)) {
             TestDevice d = new TestDevice(sat, "C9300-24UX", "CERT1");
             assertEquals("OK", d.register(sat.createToken("Lab", "{}")).status());
             X509Certificate first = d.certificate;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +27,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * SPEC §3's atomic counting under real concurrency: N threads released together by one latch, each
  * sending an already signed request over HTTPS. A token with maxUses N admits exactly N registrations,
  * never N+1; an unlimited one admits all; a pool serves exactly its supply in authorization order.
  */
+@OnEachDatabase
 class RegistrationConcurrencyTest {
+    @Parameter
+    TestDatabase database;
+
     private static final String DEFAULT = ACCOUNT_PATH + "/virtual-accounts/Default";
     private static final String LAB = ACCOUNT_PATH + "/virtual-accounts/Lab";
     private static final int THREADS = 40;
@@ -44,7 +51,7 @@ class RegistrationConcurrencyTest {
 
     @BeforeEach
     void start() {
-        sat = TestSatellite.start(dir);
+        sat = TestSatellite.start(dir, database);
         admin = sat.adminToken();
     }
 

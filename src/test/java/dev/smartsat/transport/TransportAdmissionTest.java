@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.Await;
+import dev.smartsat.OnEachDatabase;
+import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Admission to {@code /SmartTransport} (settings {@code transport.*}): with one turn, a request arriving while
@@ -21,7 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (503 with Retry-After, its nonce echoed) and nothing of it is done. A request's body is read before it takes
  * a turn, so a client that sends slowly blocks nobody.
  */
+@OnEachDatabase
 class TransportAdmissionTest {
+    @Parameter
+    TestDatabase database;
+
     @TempDir
     Path dir;
 
@@ -30,7 +37,7 @@ class TransportAdmissionTest {
     void aRequestThatCannotGetATurnInTimeIsToldToTryAgain() throws Exception {
         Map<String, String> env = Map.of("SMARTSAT_TRANSPORT_CONCURRENCY", "1",
                 "SMARTSAT_TRANSPORT_QUEUE_TIMEOUT_MS", "300");
-        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), env, Map.of())) {
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), database, env, Map.of())) {
             String admin = sat.adminToken();
             String token = sat.createToken("Default", "{\"description\":\"admission\"}");
             TestDevice first = new TestDevice(sat, "C9300-24UX", "ADM0001");
@@ -65,7 +72,7 @@ class TransportAdmissionTest {
     void aClientThatSendsSlowlyHoldsNoTurn() throws Exception {
         Map<String, String> env = Map.of("SMARTSAT_TRANSPORT_CONCURRENCY", "1",
                 "SMARTSAT_TRANSPORT_QUEUE_TIMEOUT_MS", "300");
-        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), env, Map.of())) {
+        try (TestSatellite sat = TestSatellite.start(dir.resolve("sat"), database, env, Map.of())) {
             String token = sat.createToken("Default", "{\"description\":\"slow\"}");
             TestDevice device = new TestDevice(sat, "C9300-24UX", "SLOW0001");
             SSLSocketFactory tls = TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")).getSocketFactory();

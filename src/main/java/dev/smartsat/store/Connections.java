@@ -1,0 +1,132 @@
+package dev.smartsat.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed set of long-lived connections, each with its Jdbi handle and its {@link Tx} (so DAOs are attached once
+ * per connection, not per use), lent to one thread at a time. A connection that failed and no longer answers
+ * (the database restarted, the network dropped) is closed and a new one opened at its next loan, so the store
+ * recovers without a restart of the server. A pool library would reopen connections too, but would hand out a
+ * bare connection each time and cost the handle and DAO setup on every loan.
+ */
+final class Connections implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+    private static final long BORROW_TIMEOUT_SECONDS = 30;
+
+    /** One connection of the set; {@code tx} is null while it is closed and waits to be opened again. */
+    static final class Slot {
+        private Tx tx;
+
+        Tx tx() {
+            return tx;
+        }
+
+        Handle handle() {
+            return tx.handle();
+        }
+    }
+
+    private final String what;
+    private final Supplier<Handle> open;
+    private final BlockingQueue<Slot> idle;
+    private final List<Slot> all = new ArrayList<>();
+
+    /** Opens {@code size} connections now: a database that cannot be reached fails here, at start. */
+    Connections(String what, int size, Supplier<Handle> open) {
+        this.what = what;
+        this.open = open;
+        this.idle = new ArrayBlockingQueue<>(size);
+        try {
+            for (int i = 0; i < size; i++) {
+                Slot slot = new Slot();
+                slot.tx = new Tx(open.get());
+                all.add(slot);
+                idle.add(slot);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A connection for the calling thread alone, until {@link #release}. */
+    Slot borrow() {
+        Slot slot;
+        try {
+            slot = idle.poll(BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a database connection", e);
+        }
+        if (slot == null) {
+            throw new IllegalStateException("no database " + what + " connection became free within "
+                    + BORROW_TIMEOUT_SECONDS + " s");
+        }
+        if (slot.tx == null) {
+            try {
+                slot.tx = new Tx(open.get());
+                log.info("a database {} connection was opened again", what);
+            } catch (RuntimeException e) {
+                idle.add(slot);
+                throw e;
+            }
+        }
+        return slot;
+    }
+
+    /**
+     * Gives the connection back. After a failure of the database's ({@code failure} null when none), the
+     * connection is checked, and closed to be opened anew when it no longer answers.
+     */
+    void release(Slot slot, Throwable failure) {
+        if (fromDatabase(failure) && slot.tx != null && !answers(slot.tx.handle())) {
+            log.warn("a database {} connection stopped answering; it is opened again at its next use", what);
+            closeQuietly(slot.tx.handle());
+            slot.tx = null;
+        }
+        idle.add(slot);
+    }
+
+    private static boolean fromDatabase(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean answers(Handle handle) {
+        try {
+            return handle.getConnection().isValid(2);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Handle handle) {
+        try {
+            handle.close();
+        } catch (RuntimeException e) {
+            log.debug("closing a database connection failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Slot slot : all) {
+            if (slot.tx != null) {
+                closeQuietly(slot.tx.handle());
+                slot.tx = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.smartsat.store;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL's writes: each one its own SERIALIZABLE transaction on a connection of a small pool, several at
+ * once within the node and across nodes, run again from the start when PostgreSQL refuses it as a
+ * serialization failure (SQLState 40001) or deadlock victim (40P01).
+ *
+ * <p>Why SERIALIZABLE and not READ COMMITTED with {@code SELECT … FOR UPDATE}: the domain's writes were written
+ * for SQLite's one writer, where every write sees all earlier ones and none concurrent (read a pool's usage, then
+ * decide; take MAX(queue_position) + 1; look an instance up by UDI, then insert it). Serializable transactions
+ * keep exactly that promise (the outcome is that of some one-at-a-time order) for every such read-then-write,
+ * those written so far and those to come, without a lock to remember in each. The price is a transaction run
+ * twice now and then, which is why {@code work} must not act outside the database before it returns (the domain
+ * already keeps its side effects, such as caches and mail, after the write). The unconditional atomic updates
+ * ({@code uses = uses + 1 WHERE uses < max_uses}) and the unique keys (nonces, UDIs) hold at any level; here they
+ * are also what most retries come from when many devices use one token or pool at once.
+ *
+ * <p>SQLite keeps {@link GroupCommitWriter}: one writer is all it allows, and batching its commits is what makes
+ * it fast. PostgreSQL commits concurrent transactions in parallel, so a batch would only widen the window in
+ * which two nodes' transactions conflict and make a conflict undo hundreds of writes instead of one.
+ */
+final class SerializableWrites {
+    private static final Logger log = LoggerFactory.getLogger(SerializableWrites.class);
+    /** Enough for a storm of devices on one token: each round of a conflict lets at least one through. */
+    static final int MAX_ATTEMPTS = 50;
+    private static final long MAX_BACKOFF_MS = 50;
+
+    private final Connections connections;
+    private final ThreadLocal<Tx> current = new ThreadLocal<>();
+    private final LongAdder retries = new LongAdder();
+
+    SerializableWrites(Connections connections) {
+        this.connections = connections;
+    }
+
+    <T, X extends Exception> T write(Tx.Work<T, X> work) throws X {
+        Tx inside = current.get();
+        if (inside != null) {
+            return work.run(inside); // a write made by a write joins its transaction
+        }
+        for (int attempt = 1; ; attempt++) {
+            Connections.Slot slot = connections.borrow();
+            Throwable failure = null;
+            current.set(slot.tx());
+            try {
+                return slot.handle().inTransaction(h -> work.run(slot.tx()));
+            } catch (Exception e) {
+                failure = e;
+                if (attempt >= MAX_ATTEMPTS || !Dialect.retryable(e)) {
+                    throw SerializableWrites.<X>rethrow(e);
+                }
+                retries.increment();
+                log.debug("a write lost a race to a concurrent one (attempt {}): {}", attempt, e.getMessage());
+            } finally {
+                current.remove();
+                connections.release(slot, failure);
+            }
+            backOff(attempt);
+        }
+    }
+
+    /** A random wait that grows with the attempts, so the transactions that collided do not collide again. */
+    private static void backOff(int attempt) {
+        long bound = Math.min(MAX_BACKOFF_MS, 1L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a write", e);
+        }
+    }
+
+    /** How many writes ran again after a serialization failure or deadlock, since the start. */
+    long retries() {
+        return retries.sum();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <X extends Exception> RuntimeException rethrow(Throwable t) throws X {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw (X) t;
+    }
+}
