@@ -47,6 +47,11 @@ class MultiNodeIT {
     private String dbUrl;
     private HttpClient http;
     private String bearer;
+    private final long began = System.nanoTime();
+
+    private void phase(String what) {
+        System.out.printf("MultiNodeIT %5.1f s: %s%n", (System.nanoTime() - began) / 1e9, what);
+    }
 
     /** A running node: its process, port and log. */
     private record Node(String name, Process process, int port, Path log) {
@@ -70,6 +75,7 @@ class MultiNodeIT {
         Node a = start("a");
         copy(dir.resolve("a/certs"), dir.resolve("b/certs"));
         Node b = start("b");
+        phase("both nodes up");
         http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("a/certs/ca.pem")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         JsonNode admin = JSON.readTree(dir.resolve("a/data/admin-credentials.json").toFile());
@@ -84,6 +90,7 @@ class MultiNodeIT {
         Fleet fleetB = fleet(b, token, 20, "SPLITB");
         JsonNode reportA = report(fleetA);
         JsonNode reportB = report(fleetB);
+        phase("split fleet done");
         assertEquals(30, reportA.get("registered").asLong() + reportB.get("registered").asLong(),
                 reportA + "\n" + reportB);
         JsonNode tokenInfo = tokenInfo(b, token);
@@ -113,6 +120,7 @@ class MultiNodeIT {
         } while (onB.isBefore(expected) && System.nanoTime() < deadline);
         assertTrue(!onB.isBefore(expected), "B's time " + onB + " did not follow A's clock");
         assertEquals(200, call(b, "DELETE", "/backend/api/v1/sim/clock", null).statusCode());
+        phase("clock checked");
 
         // A registration storm on both nodes; A is killed in the middle of it.
         String storm = JSON.readTree(call(a, "POST", DEFAULT + "/tokens", "{\"description\":\"storm\"}").body())
@@ -126,8 +134,10 @@ class MultiNodeIT {
         }
         a.process().destroyForcibly();  // SIGKILL: no stop hook runs
         assertTrue(a.process().waitFor(20, TimeUnit.SECONDS));
+        phase("A killed");
         JsonNode killed = report(stormA);
         JsonNode survivor = report(stormB);
+        phase("storm fleets done");
         assertEquals(0, survivor.get("failed").asLong(), "node B refused nothing: " + survivor);
         assertEquals(300, survivor.get("registered").asLong(), survivor.toString());
         assertTrue(killed.get("failed").asLong() > 0, "A died before its fleet was done: " + killed);
@@ -135,6 +145,7 @@ class MultiNodeIT {
                 + killed.get("failed") + " of its devices failed); node B " + survivor.get("registered") + ", 0 failed");
 
         Node again = start("a");
+        phase("A restarted");
         JsonNode all = JSON.readTree(call(again, "GET", DEFAULT + "/devices?limit=1", null).body());
         long acknowledged = killed.get("registered").asLong() + survivor.get("registered").asLong();
         assertTrue(all.get("totalRecords").asLong() >= registeredBefore + acknowledged,
