@@ -2,13 +2,15 @@ package dev.smartsat.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL's writes: each one its own SERIALIZABLE transaction on a connection of a small pool, several at
  * once within the node and across nodes, run again from the start when PostgreSQL refuses it as a
- * serialization failure (SQLState 40001) or deadlock victim (40P01).
+ * serialization failure (SQLState 40001) or deadlock victim (40P01), or once when its connection died before the
+ * commit (the database restarted); a database that stays away is {@link DatabaseUnavailable}.
  *
  * <p>Why SERIALIZABLE and not READ COMMITTED with {@code SELECT … FOR UPDATE}: the domain's writes were written
  * for SQLite's one writer, where every write sees all earlier ones and none concurrent (read a pool's usage, then
@@ -43,6 +45,7 @@ final class SerializableWrites {
         if (inside != null) {
             return work.run(inside); // a write made by a write joins its transaction
         }
+        boolean reconnected = false;
         for (int attempt = 1; ; attempt++) {
             Connections.Slot slot = connections.borrow();
             Throwable failure = null;
@@ -51,11 +54,20 @@ final class SerializableWrites {
                 return slot.handle().inTransaction(h -> work.run(slot.tx()));
             } catch (Exception e) {
                 failure = e;
-                if (attempt >= MAX_ATTEMPTS || !Dialect.retryable(e)) {
-                    throw SerializableWrites.<X>rethrow(e);
+                boolean lost = Connections.lost(e);
+                // A connection that died before COMMIT was sent took the whole transaction with it: once, the write
+                // runs again on a new one (the database restarted, say). A failed COMMIT may have committed: never.
+                boolean again = lost ? !reconnected && !(e instanceof TransactionException) : Dialect.retryable(e);
+                if (attempt >= MAX_ATTEMPTS || !again) {
+                    throw lost ? new DatabaseUnavailable(e) : SerializableWrites.<X>rethrow(e);
                 }
-                retries.increment();
-                log.debug("a write lost a race to a concurrent one (attempt {}): {}", attempt, e.getMessage());
+                if (lost) {
+                    reconnected = true;
+                    log.info("a write lost its database connection and runs again on a new one: {}", Store.oneLine(e));
+                } else {
+                    retries.increment();
+                    log.debug("a write lost a race to a concurrent one (attempt {}): {}", attempt, e.getMessage());
+                }
             } finally {
                 current.remove();
                 connections.release(slot, failure);
