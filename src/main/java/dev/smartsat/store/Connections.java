@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed set of long-lived connections, each with its Jdbi handle and its {@link Tx} (so DAOs are attached once
- * per connection, not per use), lent to one thread at a time. A connection that failed and no longer answers
- * (the database restarted, the network dropped) is closed and a new one opened at its next loan, so the store
- * recovers without a restart of the server; once one connection is found dead, every other is checked before its
- * next loan, since they most likely died with it. A pool library would reopen connections too, but would hand out
- * a bare connection each time and cost the handle and DAO setup on every loan.
+ * A fixed set of long-lived connections, each opened when first needed and kept with its Jdbi handle and its
+ * {@link Tx} (so DAOs are attached once per connection, not per use), lent to one thread at a time. A connection
+ * that failed and no longer answers (the database restarted, the network dropped) is closed and a new one opened
+ * at its next loan, so the store recovers without a restart of the server; once one connection is found dead,
+ * every other is checked before its next loan, since they most likely died with it. A pool library would reopen
+ * connections too, but would hand out a bare connection each time and cost the handle and DAO setup on every loan.
  */
 final class Connections implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Connections.class);
@@ -29,6 +29,8 @@ final class Connections implements AutoCloseable {
         private Tx tx;
         /** The {@link #suspicion} this connection was last known good at. */
         private long checked;
+        /** Whether a connection was ever opened here: a new one is then a reconnection. */
+        private boolean opened;
 
         Tx tx() {
             return tx;
@@ -46,23 +48,19 @@ final class Connections implements AutoCloseable {
     private final BlockingQueue<Slot> idle;
     private final List<Slot> all = new ArrayList<>();
 
-    /** Opens {@code size} connections now: a database that cannot be reached fails here, at start. */
+    /**
+     * Room for {@code size} connections, each opened on its first loan: a node that is never busy holds few
+     * (PostgreSQL forks a process per connection), and a start does not wait for them.
+     */
     Connections(String what, int size, AtomicLong suspicion, Supplier<Handle> open) {
         this.what = what;
         this.open = open;
         this.suspicion = suspicion;
         this.idle = new ArrayBlockingQueue<>(size);
-        try {
-            for (int i = 0; i < size; i++) {
-                Slot slot = new Slot();
-                slot.tx = new Tx(open.get());
-                slot.checked = suspicion.get();
-                all.add(slot);
-                idle.add(slot);
-            }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
+        for (int i = 0; i < size; i++) {
+            Slot slot = new Slot();
+            all.add(slot);
+            idle.add(slot);
         }
     }
 
@@ -87,7 +85,10 @@ final class Connections implements AutoCloseable {
         if (slot.tx == null) {
             try {
                 slot.tx = new Tx(open.get());
-                log.info("a database {} connection was opened again", what);
+                if (slot.opened) {
+                    log.info("a database {} connection was opened again", what);
+                }
+                slot.opened = true;
             } catch (RuntimeException e) {
                 idle.add(slot);
                 throw new DatabaseUnavailable(e);

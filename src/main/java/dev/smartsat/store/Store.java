@@ -55,31 +55,19 @@ public final class Store implements AutoCloseable {
 
     private Store(Dialect dialect, DataSource writer, DataSource reader) {
         this.dialect = dialect;
-        Connections openedReaders = null;
-        Connections openedWriters = null;
-        Handle writerHandle = null;
-        try {
-            if (dialect == Dialect.SQLITE) {
-                writerHandle = handle(dialect, writer, true);
-                this.groupCommitTx = new Tx(writerHandle);
-                this.writers = null;
-                this.serializable = null;
-            } else {
-                this.groupCommitTx = null;
-                this.writers = openedWriters = new Connections("writer", WRITERS, suspicion, () -> handle(dialect, writer, true));
-                this.serializable = new SerializableWrites(writers);
-            }
-            this.readers = openedReaders = new Connections("reader", READERS, suspicion, () -> handle(dialect, reader, false));
-        } catch (RuntimeException e) {
-            if (openedWriters != null) {
-                openedWriters.close();
-            }
-            if (writerHandle != null) {
-                writerHandle.close();
-            }
-            throw e;
+        if (dialect == Dialect.SQLITE) {
+            Handle writerHandle = handle(dialect, writer, true);
+            this.groupCommitTx = new Tx(writerHandle);
+            this.groupCommit = new GroupCommitWriter(writerHandle);
+            this.writers = null;
+            this.serializable = null;
+        } else {
+            this.groupCommitTx = null;
+            this.groupCommit = null;
+            this.writers = new Connections("writer", WRITERS, suspicion, () -> handle(dialect, writer, true));
+            this.serializable = new SerializableWrites(writers);
         }
-        this.groupCommit = writerHandle == null ? null : new GroupCommitWriter(writerHandle);
+        this.readers = new Connections("reader", READERS, suspicion, () -> handle(dialect, reader, false));
     }
 
     /** Opens the SQLite database at {@code url}, creating its directory and running pending migrations. */
