@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * decide; take MAX(queue_position) + 1; look an instance up by UDI, then insert it). Serializable transactions
  * keep exactly that promise (the outcome is that of some one-at-a-time order) for every such read-then-write,
  * those written so far and those to come, without a lock to remember in each. The price is a transaction run
- * twice now and then, which is why {@code work} must not act outside the database before it returns (the domain
- * already keeps its side effects, such as caches and mail, after the write). The unconditional atomic updates
- * ({@code uses = uses + 1 WHERE uses < max_uses}) and the unique keys (nonces, UDIs) hold at any level; here they
- * are also what most retries come from when many devices use one token or pool at once.
+ * twice now and then, so {@code work} must not act outside the database before it returns: the domain's work
+ * only reads and writes rows (and issues certificates, which a second run issues anew), and its caches, mail
+ * and nudges act after the write. What serializability does not cover is a decision taken in a read and
+ * written in a later write; there the unique keys hold (an alert's active key, nonces, UDIs, piids), and the
+ * unconditional atomic updates ({@code uses = uses + 1 WHERE uses < max_uses}) hold at any level. Most retries
+ * come from many devices using one token or pool at once; deadlocks are avoided by taking rows in one order
+ * (a transfer updates its two pools by id), since PostgreSQL only detects one after deadlock_timeout.
  *
  * <p>SQLite keeps {@link GroupCommitWriter}: one writer is all it allows, and batching its commits is what makes
  * it fast. PostgreSQL commits concurrent transactions in parallel, so a batch would only widen the window in
