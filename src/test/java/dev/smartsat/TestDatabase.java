@@ -74,6 +74,11 @@ public enum TestDatabase {
         return server.getJdbcUrl(PG_USER, name);
     }
 
+    /** A superuser's connection to the shared PostgreSQL server, to do to a test's database what an operator might. */
+    public static Connection superuser() throws SQLException {
+        return Server.get().getPostgresDatabase().getConnection();
+    }
+
     /** The one PostgreSQL server of this JVM. */
     private static final class Server {
         private static EmbeddedPostgres server;

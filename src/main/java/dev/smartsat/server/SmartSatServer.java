@@ -31,6 +31,7 @@ import dev.smartsat.sim.ClockControl;
 import dev.smartsat.sim.Faults;
 import dev.smartsat.sim.SimulationRefresh;
 import dev.smartsat.store.DataDirLock;
+import dev.smartsat.store.DatabaseUnavailable;
 import dev.smartsat.store.Store;
 import dev.smartsat.sync.Sync;
 import dev.smartsat.sync.UpstreamUsage;
@@ -256,6 +257,12 @@ public final class SmartSatServer implements AutoCloseable {
         javalin.exception(ClientError.class, (e, ctx) -> renderError(ctx, e.status(), e.getMessage(), e.fieldErrors()));
         javalin.exception(HttpResponseException.class, (e, ctx) -> renderError(ctx, e.getStatus(),
                 httpMessage(e, ctx), Map.of()));
+        javalin.exception(DatabaseUnavailable.class, (e, ctx) -> {
+            // SPEC §10: the database went away; the store reconnects by itself once it is back
+            log.warn("{} {}: {}", ctx.method(), Redaction.path(ctx.path()), e.getMessage());
+            ctx.header("Retry-After", "5");
+            renderError(ctx, 503, e.getMessage() + "; try again shortly", Map.of());
+        });
         javalin.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected error on {} {}", ctx.method(), Redaction.path(ctx.path()), e);
             renderError(ctx, 500, "internal error; the server log has the details", Map.of());

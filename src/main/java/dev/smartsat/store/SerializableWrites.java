@@ -2,23 +2,28 @@ package dev.smartsat.store;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL's writes: each one its own SERIALIZABLE transaction on a connection of a small pool, several at
  * once within the node and across nodes, run again from the start when PostgreSQL refuses it as a
- * serialization failure (SQLState 40001) or deadlock victim (40P01).
+ * serialization failure (SQLState 40001) or deadlock victim (40P01), or once when its connection died before the
+ * commit (the database restarted); a database that stays away is {@link DatabaseUnavailable}.
  *
  * <p>Why SERIALIZABLE and not READ COMMITTED with {@code SELECT … FOR UPDATE}: the domain's writes were written
  * for SQLite's one writer, where every write sees all earlier ones and none concurrent (read a pool's usage, then
  * decide; take MAX(queue_position) + 1; look an instance up by UDI, then insert it). Serializable transactions
  * keep exactly that promise (the outcome is that of some one-at-a-time order) for every such read-then-write,
  * those written so far and those to come, without a lock to remember in each. The price is a transaction run
- * twice now and then, which is why {@code work} must not act outside the database before it returns (the domain
- * already keeps its side effects, such as caches and mail, after the write). The unconditional atomic updates
- * ({@code uses = uses + 1 WHERE uses < max_uses}) and the unique keys (nonces, UDIs) hold at any level; here they
- * are also what most retries come from when many devices use one token or pool at once.
+ * twice now and then, so {@code work} must not act outside the database before it returns: the domain's work
+ * only reads and writes rows (and issues certificates, which a second run issues anew), and its caches, mail
+ * and nudges act after the write. What serializability does not cover is a decision taken in a read and
+ * written in a later write; there the unique keys hold (an alert's active key, nonces, UDIs, piids), and the
+ * unconditional atomic updates ({@code uses = uses + 1 WHERE uses < max_uses}) hold at any level. Most retries
+ * come from many devices using one token or pool at once; deadlocks are avoided by taking rows in one order
+ * (a transfer updates its two pools by id), since PostgreSQL only detects one after deadlock_timeout.
  *
  * <p>SQLite keeps {@link GroupCommitWriter}: one writer is all it allows, and batching its commits is what makes
  * it fast. PostgreSQL commits concurrent transactions in parallel, so a batch would only widen the window in
@@ -43,6 +48,7 @@ final class SerializableWrites {
         if (inside != null) {
             return work.run(inside); // a write made by a write joins its transaction
         }
+        boolean reconnected = false;
         for (int attempt = 1; ; attempt++) {
             Connections.Slot slot = connections.borrow();
             Throwable failure = null;
@@ -51,11 +57,20 @@ final class SerializableWrites {
                 return slot.handle().inTransaction(h -> work.run(slot.tx()));
             } catch (Exception e) {
                 failure = e;
-                if (attempt >= MAX_ATTEMPTS || !Dialect.retryable(e)) {
-                    throw SerializableWrites.<X>rethrow(e);
+                boolean lost = Connections.lost(e);
+                // A connection that died before COMMIT was sent took the whole transaction with it: once, the write
+                // runs again on a new one (the database restarted, say). A failed COMMIT may have committed: never.
+                boolean again = lost ? !reconnected && !(e instanceof TransactionException) : Dialect.retryable(e);
+                if (attempt >= MAX_ATTEMPTS || !again) {
+                    throw lost ? new DatabaseUnavailable(e) : SerializableWrites.<X>rethrow(e);
                 }
-                retries.increment();
-                log.debug("a write lost a race to a concurrent one (attempt {}): {}", attempt, e.getMessage());
+                if (lost) {
+                    reconnected = true;
+                    log.info("a write lost its database connection and runs again on a new one: {}", Store.oneLine(e));
+                } else {
+                    retries.increment();
+                    log.debug("a write lost a race to a concurrent one (attempt {}): {}", attempt, e.getMessage());
+                }
             } finally {
                 current.remove();
                 connections.release(slot, failure);

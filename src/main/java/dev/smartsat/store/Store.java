@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -49,34 +50,24 @@ public final class Store implements AutoCloseable {
     /** PostgreSQL's writes; null on SQLite. */
     private final SerializableWrites serializable;
     private final Connections writers;
+    /** Connections found dead, for both sets: after one, the others are checked before their next use. */
+    private final AtomicLong suspicion = new AtomicLong();
 
     private Store(Dialect dialect, DataSource writer, DataSource reader) {
         this.dialect = dialect;
-        Connections openedReaders = null;
-        Connections openedWriters = null;
-        Handle writerHandle = null;
-        try {
-            if (dialect == Dialect.SQLITE) {
-                writerHandle = handle(dialect, writer, true);
-                this.groupCommitTx = new Tx(writerHandle);
-                this.writers = null;
-                this.serializable = null;
-            } else {
-                this.groupCommitTx = null;
-                this.writers = openedWriters = new Connections("writer", WRITERS, () -> handle(dialect, writer, true));
-                this.serializable = new SerializableWrites(writers);
-            }
-            this.readers = openedReaders = new Connections("reader", READERS, () -> handle(dialect, reader, false));
-        } catch (RuntimeException e) {
-            if (openedWriters != null) {
-                openedWriters.close();
-            }
-            if (writerHandle != null) {
-                writerHandle.close();
-            }
-            throw e;
+        if (dialect == Dialect.SQLITE) {
+            Handle writerHandle = handle(dialect, writer, true);
+            this.groupCommitTx = new Tx(writerHandle);
+            this.groupCommit = new GroupCommitWriter(writerHandle);
+            this.writers = null;
+            this.serializable = null;
+        } else {
+            this.groupCommitTx = null;
+            this.groupCommit = null;
+            this.writers = new Connections("writer", WRITERS, suspicion, () -> handle(dialect, writer, true));
+            this.serializable = new SerializableWrites(writers);
         }
-        this.groupCommit = writerHandle == null ? null : new GroupCommitWriter(writerHandle);
+        this.readers = new Connections("reader", READERS, suspicion, () -> handle(dialect, reader, false));
     }
 
     /** Opens the SQLite database at {@code url}, creating its directory and running pending migrations. */
@@ -288,17 +279,27 @@ public final class Store implements AutoCloseable {
         return serializable.write(work);
     }
 
-    /** Runs {@code work} on a reader connection, inside one transaction so it sees one snapshot. */
+    /**
+     * Runs {@code work} on a reader connection, inside one transaction so it sees one snapshot. A read whose
+     * connection died runs once more on a new one; a database that stays away is {@link DatabaseUnavailable}.
+     */
     public <T, X extends Exception> T read(Tx.Work<T, X> work) throws X {
-        Connections.Slot slot = readers.borrow();
-        Throwable failure = null;
-        try {
-            return slot.handle().inTransaction(h -> work.run(slot.tx()));
-        } catch (Throwable e) {
-            failure = e;
-            throw e;
-        } finally {
-            readers.release(slot, failure);
+        for (int attempt = 1; ; attempt++) {
+            Connections.Slot slot = readers.borrow();
+            Throwable failure = null;
+            try {
+                return slot.handle().inTransaction(h -> work.run(slot.tx()));
+            } catch (Throwable e) {
+                failure = e;
+                if (!Connections.lost(e)) {
+                    throw e;
+                }
+                if (attempt > 1) {
+                    throw new DatabaseUnavailable(e);
+                }
+            } finally {
+                readers.release(slot, failure);
+            }
         }
     }
 

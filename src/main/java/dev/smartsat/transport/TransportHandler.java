@@ -3,13 +3,14 @@ package dev.smartsat.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import dev.smartsat.licensing.Compliance;
 import dev.smartsat.core.DeviceRefusal;
+import dev.smartsat.licensing.Compliance;
 import dev.smartsat.licensing.Registrations;
 import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.Signatures;
 import dev.smartsat.sim.Faults;
+import dev.smartsat.store.DatabaseUnavailable;
 import dev.smartsat.transport.TransportRequest.AuthRequest;
 import dev.smartsat.transport.TransportRequest.Deregister;
 import dev.smartsat.transport.TransportRequest.FromInstance;
@@ -165,6 +166,10 @@ public final class TransportHandler {
                     nonce != null ? nonce : Envelope.nonceOf(body), null);
         } catch (DeviceRefusal r) {
             result = responses.failed(ctx, MessageCode.of(r.reason()), r.getMessage(), nonce, null);
+        } catch (DatabaseUnavailable e) {
+            // SPEC §10: the database went away; the device retries, as with any OK_TRY_AGAIN
+            log.warn("a transport request could not be served: {}", e.getMessage());
+            result = responses.tryAgain(ctx, 503, nonce != null ? nonce : Envelope.nonceOf(body));
         } catch (RuntimeException e) {
             log.error("unexpected error handling a transport request", e);
             result = responses.error(ctx, nonce);

@@ -4,8 +4,6 @@ import static dev.smartsat.transport.TestDevice.NETWORK_ADVANTAGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.smartsat.OnEachDatabase;
-import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.licensing.AlertMonitor;
 import java.nio.file.Path;
@@ -14,17 +12,12 @@ import java.time.Instant;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
 
 /**
  * One alert evaluation over 100,000 product instances, half of them lapsed, all using one pool: what the periodic
  * tick costs. It prints the times (the report quotes them) and asserts only the alerts, never a duration.
  */
-@OnEachDatabase
 class AlertEvaluationScaleTest {
-    @Parameter
-    TestDatabase database;
-
     private static final int INSTANCES = 100_000;
 
     @TempDir
@@ -32,7 +25,7 @@ class AlertEvaluationScaleTest {
 
     @Test
     void evaluatesAHundredThousandInstancesWithAggregateQueries() {
-        try (TestSatellite sat = TestSatellite.start(dir, database)) {
+        try (TestSatellite sat = TestSatellite.start(dir)) {
             Store store = sat.server().store();
             Instant now = sat.server().clock().instant();
             long va = store.read(tx -> tx.accounts().virtualAccount(
