@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -49,7 +50,9 @@ final class Chromium implements AutoCloseable {
         this.service = service;
         this.driver = driver;
         this.downloads = downloads;
+        // htmx swaps the page under a waiting condition: an element found a moment ago may be gone, so look again.
         this.wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     /** A browser at 1280×800 for {@code sat}, with its profile and downloads under {@code dir}. */
