@@ -91,8 +91,9 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Throws {@code t} as it is: unchecked, or the checked {@code X} the caller's work declares. */
     @SuppressWarnings("unchecked")
-    private static <X extends Exception> RuntimeException rethrow(Throwable t) throws X {
+    static <X extends Exception> RuntimeException rethrow(Throwable t) throws X {
         if (t instanceof RuntimeException r) {
             throw r;
         }

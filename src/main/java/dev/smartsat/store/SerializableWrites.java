@@ -62,7 +62,7 @@ final class SerializableWrites {
                 // runs again on a new one (the database restarted, say). A failed COMMIT may have committed: never.
                 boolean again = lost ? !reconnected && !(e instanceof TransactionException) : Dialect.retryable(e);
                 if (attempt >= MAX_ATTEMPTS || !again) {
-                    throw lost ? new DatabaseUnavailable(e) : SerializableWrites.<X>rethrow(e);
+                    throw lost ? new DatabaseUnavailable(e) : GroupCommitWriter.<X>rethrow(e);
                 }
                 if (lost) {
                     reconnected = true;
@@ -93,16 +93,5 @@ final class SerializableWrites {
     /** How many writes ran again after a serialization failure or deadlock, since the start. */
     long retries() {
         return retries.sum();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <X extends Exception> RuntimeException rethrow(Throwable t) throws X {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        throw (X) t;
     }
 }

@@ -63,6 +63,11 @@ final class ConsoleBrowser {
         return b;
     }
 
+    /** A post of a body already encoded as {@code contentType} (a multipart upload, say), with the cookies. */
+    HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body) {
+        return send(HttpRequest.newBuilder(sat.uri(path)).header("Content-Type", contentType).POST(body));
+    }
+
     /** Signs in through the form, as a person would; the answer to the form's post. */
     HttpResponse<String> signIn(String clientId, String secret) {
         String csrf = csrfOf(get(Console.SIGN_IN).body());

@@ -12,8 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -404,20 +402,6 @@ class SatellitePagesTest {
         System.arraycopy(start, 0, body, 0, start.length);
         System.arraycopy(file, 0, body, start.length, file.length);
         System.arraycopy(end, 0, body, start.length + file.length, end.length);
-        StringBuilder cookies = new StringBuilder();
-        b.cookies.forEach((k, v) -> cookies.append(cookies.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-        HttpClient http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        try {
-            return http.send(HttpRequest.newBuilder(sat.uri(path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .header("Cookie", cookies.toString())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return b.post(path, "multipart/form-data; boundary=" + boundary, HttpRequest.BodyPublishers.ofByteArray(body));
     }
 }

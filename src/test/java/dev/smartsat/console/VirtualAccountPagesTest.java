@@ -8,14 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -270,19 +266,6 @@ class VirtualAccountPagesTest {
         HttpRequest.BodyPublisher publisher = chunked
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
                 : HttpRequest.BodyPublishers.ofByteArray(bytes);
-        StringBuilder cookies = new StringBuilder();
-        b.cookies.forEach((k, v) -> cookies.append(cookies.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-        HttpClient http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(sat.dir().resolve("certs/ca.pem")))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        try {
-            return http.send(HttpRequest.newBuilder(sat.uri(path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .header("Cookie", cookies.toString()).POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the client saw no answer; the server must answer, not drop the connection", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return b.post(path, "multipart/form-data; boundary=" + boundary, publisher);
     }
 }
