@@ -1,7 +1,11 @@
 package dev.smartsat.store;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.transaction.TransactionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +47,7 @@ final class SerializableWrites {
         this.connections = connections;
     }
 
-    <T, X extends Exception> T write(Tx.Work<T, X> work) throws X {
+    <T, X extends Exception> T write(List<String> lanes, Tx.Work<T, X> work) throws X {
         Tx inside = current.get();
         if (inside != null) {
             return work.run(inside); // a write made by a write joins its transaction
@@ -53,7 +57,9 @@ final class SerializableWrites {
             Connections.Slot slot = connections.borrow();
             Throwable failure = null;
             current.set(slot.tx());
+            boolean queued = !lanes.isEmpty();
             try {
+                enter(slot.handle(), lanes);
                 return slot.handle().inTransaction(h -> work.run(slot.tx()));
             } catch (Exception e) {
                 failure = e;
@@ -73,10 +79,47 @@ final class SerializableWrites {
                 }
             } finally {
                 current.remove();
+                if (queued) {
+                    failure = leave(slot.handle(), failure);
+                }
                 connections.release(slot, failure);
             }
             backOff(attempt);
         }
+    }
+
+    /**
+     * Waits for the lanes, in one order so two writes never hold one each while waiting for the other: a session
+     * advisory lock per lane, taken before the transaction begins, so its snapshot already holds the work of the
+     * write that went before (taken inside, the snapshot would predate the wait, and the write would fail
+     * anyway). Locks are held by the connection, across nodes, and die with it.
+     */
+    private static void enter(Handle handle, List<String> lanes) {
+        long[] keys = lanes.stream().mapToLong(SerializableWrites::laneKey).sorted().distinct().toArray();
+        for (long key : keys) {
+            // The function returns void, which Jdbi cannot map: count its one row instead.
+            handle.createQuery("SELECT count(*) FROM (SELECT pg_advisory_lock(:key)) AS queued").bind("key", key)
+                    .mapTo(Long.class).one();
+        }
+    }
+
+    /** Leaves every lane (a connection that died took its locks with it); a failure to leave closes the connection. */
+    private static Throwable leave(Handle handle, Throwable failure) {
+        try {
+            handle.createQuery("SELECT count(*) FROM (SELECT pg_advisory_unlock_all()) AS left_lanes").mapTo(Long.class).one();
+            return failure;
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+                return failure;
+            }
+            return e;
+        }
+    }
+
+    /** A lane's 64-bit lock key; the prefix keeps them apart from any other advisory lock on the database. */
+    static long laneKey(String lane) {
+        return UUID.nameUUIDFromBytes(("smartsat-lane:" + lane).getBytes(StandardCharsets.UTF_8)).getMostSignificantBits();
     }
 
     /** A random wait that grows with the attempts, so the transactions that collided do not collide again. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -273,10 +274,21 @@ public final class Store implements AutoCloseable {
      * writes; PostgreSQL may run {@code work} again after a conflict, so it must not act outside the database).
      */
     public <T, X extends Exception> T write(Tx.Work<T, X> work) throws X {
+        return write(List.of(), work);
+    }
+
+    /**
+     * {@link #write(Tx.Work)} for a write that is one of many on the same hot rows at once (a token's uses, an
+     * entitlement's pool), named by {@code lanes}: on PostgreSQL such writes queue for their lanes across all
+     * nodes before they begin, instead of colliding and running again; SQLite's one writer already queues them.
+     * A lane is only a way to wait: the outcome is the same without it, so a write may name one it turns out
+     * not to touch.
+     */
+    public <T, X extends Exception> T write(List<String> lanes, Tx.Work<T, X> work) throws X {
         if (groupCommit != null) {
             return groupCommit.write(h -> work.run(groupCommitTx));
         }
-        return serializable.write(work);
+        return serializable.write(lanes, work);
     }
 
     /**

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * PostgreSQL's writes on two stores sharing one database, as two nodes do: a read-then-write that would lose
  * updates under READ COMMITTED stays exact (each conflict is a serialization failure, and the write runs again),
- * a write that fails for its own reasons runs once, and a write inside a write joins its transaction.
+ * writes that name one lane queue for it instead of colliding and leave it even when they fail, a write that fails
+ * for its own reasons runs once, and a write inside a write joins its transaction.
  */
 class SerializableWritesTest {
     private static final int THREADS_PER_NODE = 6;
@@ -25,6 +26,37 @@ class SerializableWritesTest {
 
     @Test
     void readThenWriteOnTwoNodesLosesNoUpdate() throws Exception {
+        long retries = counterStorm(List.of());
+        assertTrue(retries > 0, "concurrent read-then-writes of one row conflict");
+    }
+
+    @Test
+    void writesInOneLaneQueueInsteadOfRunningAgain() throws Exception {
+        assertEquals(0, counterStorm(List.of("counter")), "writes that queued in their lane never collided");
+    }
+
+    @Test
+    void aWriteThatFailsLeavesItsLane() throws Exception {
+        String url = TestDatabase.newPostgresDatabase();
+        try (Store a = Store.open(url, TestDatabase.PG_USER, null, 5000);
+             Store b = Store.open(url, TestDatabase.PG_USER, null, 5000)) {
+            for (int i = 0; i < 20; i++) { // more than a store's connections: a lane left held would block b
+                assertThrows(IllegalStateException.class, () -> a.write(List.of("lane"), tx -> {
+                    throw new IllegalStateException("refused");
+                }));
+            }
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                Future<Integer> written = other.submit(() -> b.write(List.of("lane"), tx -> 1));
+                assertEquals(1, written.get(30, TimeUnit.SECONDS));
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
+    /** Read-then-write increments of one counter from two stores on one database; returns how many ran again. */
+    private static long counterStorm(List<String> lanes) throws Exception {
         String url = TestDatabase.newPostgresDatabase();
         try (Store a = Store.open(url, TestDatabase.PG_USER, null, 5000);
              Store b = Store.open(url, TestDatabase.PG_USER, null, 5000)) {
@@ -37,7 +69,7 @@ class SerializableWritesTest {
                     Store node = t % 2 == 0 ? a : b;
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < WRITES_PER_THREAD; i++) {
-                            node.write(tx -> {
+                            node.write(lanes, tx -> {
                                 long n = TestSql.of(tx).createQuery("SELECT n FROM counter WHERE id = 1")
                                         .mapTo(Long.class).one();
                                 return TestSql.of(tx).createUpdate("UPDATE counter SET n = :n WHERE id = 1")
@@ -56,8 +88,9 @@ class SerializableWritesTest {
             long n = b.read(tx -> TestSql.of(tx).createQuery("SELECT n FROM counter").mapTo(Long.class).one());
             assertEquals(2L * THREADS_PER_NODE * WRITES_PER_THREAD, n);
             long retries = a.writeRetries() + b.writeRetries();
-            System.out.printf("%d read-then-write updates on two nodes: %d ran again after a conflict%n", n, retries);
-            assertTrue(retries > 0, "concurrent read-then-writes of one row conflict");
+            System.out.printf("%d read-then-write updates on two nodes (lanes %s): %d ran again after a conflict%n",
+                    n, lanes, retries);
+            return retries;
         }
     }
 
