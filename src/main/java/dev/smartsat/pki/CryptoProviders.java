@@ -9,7 +9,6 @@ import java.security.Signature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import javax.crypto.Cipher;
@@ -101,7 +100,7 @@ public final class CryptoProviders {
      * @throws IllegalStateException    when it is {@code accp} and ACCP cannot be used in this process
      */
     public static synchronized Selection use(String setting) {
-        String choice = setting == null ? "" : setting.strip().toLowerCase(Locale.ROOT);
+        String choice = setting == null ? "" : setting.strip();
         if (!SETTINGS.contains(choice)) {
             throw new IllegalArgumentException("crypto.provider (" + ENVIRONMENT + ") must be auto, accp or "
                     + "bouncycastle, not '" + setting + "'");
