@@ -61,7 +61,7 @@ public final class TestCryptoProviders {
         @Override
         public void afterEach(ExtensionContext context) throws GeneralSecurityException {
             boolean accp = named(context) == CryptoProvider.ACCP;
-            assertEquals(named(context), CryptoProviders.current().kind(), "the test ran on the provider its class names");
+            assertEquals(named(context), CryptoProviders.current().kind(), "the test ran on the provider it names");
             assertEquals(accp ? ACCP : "BC", Crypto.provider().getName(), "keys and signatures");
             assertEquals(accp, Signature.getInstance(Crypto.SIGNATURE_ALGORITHM).getProvider().getName().equals(ACCP),
                     "TLS's ECDSA comes from ACCP exactly when it is chosen");

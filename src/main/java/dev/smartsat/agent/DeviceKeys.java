@@ -50,9 +50,9 @@ public final class DeviceKeys {
         try {
             ECParameterSpec params = ((ECPrivateKey) key).getParams();
             ECPoint q = EC5Util.convertSpec(params).getG().multiply(((ECPrivateKey) key).getS()).normalize();
-            return KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new ECPublicKeySpec(
-                    new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
-                    params));
+            java.security.spec.ECPoint w = new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(),
+                    q.getAffineYCoord().toBigInteger());
+            return KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new ECPublicKeySpec(w, params));
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException("the device key must be an EC key: " + e.getMessage(), e);
         }

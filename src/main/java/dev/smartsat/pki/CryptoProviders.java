@@ -19,18 +19,19 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * Chooses, for the whole process, the JCA provider that does the arithmetic of signatures and of TLS.
  *
  * <p>Signatures were 41% of the satellite's CPU and 73% of the fleet's under BouncyCastle. The Amazon Corretto
- * Crypto Provider (ACCP, AWS-LC's native code behind the JCA) signs about 7 times and verifies with a new key about
- * 5 times as fast on the development machine, so it is used wherever it can be: its native library ships for
- * Linux x86-64 only, and elsewhere (or when it fails its self-test) BouncyCastle does the work as before. Only the
- * arithmetic moves: BouncyCastle still builds and parses every certificate, CSR, CRL, PEM file and authorization
- * code, and asks for keys and signature engines from {@link Crypto#provider()}, whichever that is.
+ * Crypto Provider (ACCP, AWS-LC's native code behind the JCA) signs 7 to 11 times and verifies with a key new to it
+ * 5 to 7 times as fast on the development machine (TransportCryptoBenchmarkTest), so it is used wherever it can be:
+ * its native library ships for Linux x86-64 only, and elsewhere (or when it fails its self-test) BouncyCastle does
+ * the work as before. Only the arithmetic moves: BouncyCastle still builds and parses every certificate, CSR, CRL,
+ * PEM file and authorization code, and asks for keys and signature engines from {@link Crypto#provider()}, whichever
+ * that is.
  *
  * <p>The choice is the setting {@code crypto.provider}: {@code auto} (the default) takes ACCP when its native library
  * loaded and its self-test passed, else BouncyCastle; {@code accp} requires ACCP, and a process that cannot load it
- * stops at start rather than run several times slower unnoticed; {@code bouncycastle} never loads ACCP. {@code serve}
- * and {@code cssm process-sync} read it from their settings, where {@code SMARTSAT_CRYPTO_PROVIDER} overrides the
- * config file like any key; the other commands ({@code agent}, {@code agent fleet}, {@code product}, {@code certs})
- * have no config file and read that environment variable at their first signature.
+ * stops at start rather than run several times slower unnoticed; {@code bouncycastle} never loads ACCP. {@code serve},
+ * {@code certs init} and {@code cssm process-sync} read it from their settings, where {@code SMARTSAT_CRYPTO_PROVIDER}
+ * overrides the config file like any key; {@code agent} (the fleet too) and {@code product} have no config file and
+ * read that environment variable at their first key or handshake.
  *
  * <p>TLS: with ACCP chosen it goes first in the JCA's provider list ({@link AmazonCorrettoCryptoProvider#install()}),
  * so the JDK's own TLS (SunJSSE, under Jetty on the server and Apache HttpClient in the agent) finds ACCP's ECDSA,
@@ -78,7 +79,7 @@ public final class CryptoProviders {
         }
     }
 
-    /** The selection in use; the first call of a process without one chooses by {@value #ENVIRONMENT} (default auto). */
+    /** The selection in use; a process's first call without one chooses by {@value #ENVIRONMENT} (default auto). */
     public static Selection current() {
         Selection selection = current;
         return selection != null ? selection : fromEnvironment();
@@ -125,7 +126,7 @@ public final class CryptoProviders {
         return next;
     }
 
-    /** BouncyCastle's provider, whichever is chosen: for the point arithmetic only BouncyCastle's key classes expose. */
+    /** BouncyCastle's provider, whichever is chosen: for what must be BouncyCastle's own keys (Signatures' cache). */
     public static Provider bouncyCastle() {
         return BOUNCY_CASTLE;
     }

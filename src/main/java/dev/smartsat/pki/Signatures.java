@@ -20,7 +20,8 @@ public final class Signatures {
 
     // Only for BouncyCastle. BC keeps its precomputed multiples of a public point on the key object, so verifying
     // again with the same key object is ~2.5x faster than with a fresh one; certificates and re-read PEM hand out
-    // fresh objects, hence one canonical BC copy per key. Bounded, least useful out first: a miss only costs that speed-up.
+    // fresh objects, hence one canonical BC copy per key. Bounded, least useful out first: a miss only costs that
+    // speed-up.
     // Fleet run (issue 12: 5,000 + 5,000 warm-up devices, each registering, then each authorizing; three runs):
     // 43.9-44.6% of about 28,200 lookups hit; 33.3% of 30,000 when it was cleared when full. A registration
     // misses with the CSR's new key, then hits when the CSR's own signature is checked; an authorization looks
