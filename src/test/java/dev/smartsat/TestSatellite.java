@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smartsat.config.Settings;
 import dev.smartsat.config.SettingsLoader;
+import dev.smartsat.pki.CryptoProviders;
 import dev.smartsat.pki.PemFiles;
 import dev.smartsat.pki.TrustAnchors;
 import dev.smartsat.server.SmartSatServer;
@@ -70,7 +71,9 @@ public final class TestSatellite implements AutoCloseable {
                 .flag("data.dir", dir.resolve("data"))
                 .flag("certs.dir", dir.resolve("certs"))
                 .flag("server.port", 0)
-                .flag("auth.bcrypt_cost", 4);
+                .flag("auth.bcrypt_cost", 4)
+                // The provider the test runs on (OnEachCryptoProvider), not the server's own choice.
+                .flag("crypto.provider", CryptoProviders.current().setting());
         flags.forEach(loader::flag);
         return loader.load();
     }

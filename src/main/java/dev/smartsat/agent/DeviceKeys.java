@@ -10,15 +10,17 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPublicKeySpec;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.jce.interfaces.ECPrivateKey;
-import org.bouncycastle.jce.spec.ECParameterSpec;
-import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 
@@ -39,13 +41,18 @@ public final class DeviceKeys {
         return new KeyPair(publicKeyOf(key), key);
     }
 
-    /** Q = d·G on the key's own curve. */
+    /**
+     * Q = d·G on the key's own curve. BouncyCastle multiplies, whichever provider is chosen (the JCA has no point
+     * arithmetic); the chosen provider makes the key, on the private key's own curve parameters, so that a named
+     * curve stays named in the key's encoding.
+     */
     static PublicKey publicKeyOf(PrivateKey key) {
         try {
-            KeyFactory factory = KeyFactory.getInstance("EC", Crypto.provider());
-            ECPrivateKey ec = (ECPrivateKey) (key instanceof ECPrivateKey ? key : factory.translateKey(key));
-            ECParameterSpec curve = ec.getParameters();
-            return factory.generatePublic(new ECPublicKeySpec(curve.getG().multiply(ec.getD()).normalize(), curve));
+            ECParameterSpec params = ((ECPrivateKey) key).getParams();
+            ECPoint q = EC5Util.convertSpec(params).getG().multiply(((ECPrivateKey) key).getS()).normalize();
+            java.security.spec.ECPoint w = new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(),
+                    q.getAffineYCoord().toBigInteger());
+            return KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new ECPublicKeySpec(w, params));
         } catch (GeneralSecurityException | ClassCastException e) {
             throw new IllegalArgumentException("the device key must be an EC key: " + e.getMessage(), e);
         }

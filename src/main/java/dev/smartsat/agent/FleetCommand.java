@@ -1,5 +1,6 @@
 package dev.smartsat.agent;
 
+import dev.smartsat.pki.CryptoProviders;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -8,6 +9,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Spec;
                         + "over the registration phase, authorizationsPerSecond over the authorization phase; "
                         + "seconds is both. Exits 1 when any device failed."})
 final class FleetCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(FleetCommand.class);
     private static final char[] SERIAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789".toCharArray();
 
     @ParentCommand
@@ -90,6 +94,8 @@ final class FleetCommand implements Callable<Integer> {
             if (warmup < 0) {
                 throw new IllegalArgumentException("--warmup must be 0 or more");
             }
+            // The fleet is a benchmark: say who does its arithmetic (SMARTSAT_CRYPTO_PROVIDER chooses).
+            log.info("{}", CryptoProviders.current().describe());
             X509Certificate root = TransportClient.readRoot(agent.ca);
             fleet = new Fleet(new Fleet.Settings(url, token, devices, concurrency, entitlements, pid, prefix,
                     agent.retries), root, Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.smartsat.cli;
 
 import dev.smartsat.config.Settings;
+import dev.smartsat.pki.CryptoProviders;
 import dev.smartsat.pki.Pki;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ public final class CertsCommand implements Runnable {
         @Override
         public Integer call() {
             Settings settings = locations.loader().load();
+            CryptoProviders.use(settings.crypto().provider());
             Pki pki = Pki.init(settings.certsDir(), settings.server().hostNames(), Clock.systemUTC());
             if (pki.created().isEmpty()) {
                 System.out.println("All certificates already exist in " + settings.certsDir().toAbsolutePath());

@@ -5,6 +5,7 @@ import dev.smartsat.config.Settings;
 import dev.smartsat.server.Logging;
 import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Seeder;
+import dev.smartsat.pki.CryptoProviders;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.store.DataDirLock;
 import dev.smartsat.store.Store;
@@ -74,6 +75,7 @@ public final class CssmCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Settings settings = locations.loader().load();
             Logging.apply(settings.logging());
+            CryptoProviders.use(settings.crypto().provider());
             if (!Files.isRegularFile(in) || !Files.isReadable(in)) {
                 err.println("smartsat: cssm process-sync: cannot read the sync request --in " + in
                         + ": no such readable file");

@@ -21,6 +21,7 @@ public record Settings(
         Sync sync,
         Logging logging,
         Alerts alerts,
+        Crypto crypto,
         String catalog,
         Seed seed,
         @JsonProperty("config_dir") String configDir) {
@@ -93,6 +94,12 @@ public record Settings(
                     + username + ", starttls=" + starttls + "]";
         }
     }
+
+    /**
+     * Who does the arithmetic of signatures and TLS: {@code auto} (ACCP where it loads, else BouncyCastle), {@code accp}
+     * or {@code bouncycastle} (pki/CryptoProviders).
+     */
+    public record Crypto(String provider) {}
 
     public record Seed(SeedAccount account, @JsonProperty("virtual_accounts") List<SeedVirtualAccount> virtualAccounts) {}
 

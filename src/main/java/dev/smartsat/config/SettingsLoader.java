@@ -260,6 +260,10 @@ public final class SettingsLoader {
             throw new ConfigException("upstream.interval must be an ISO-8601 duration such as P1D or PT6H");
         }
         validate(s.alerts().smtp());
+        if (!List.of("auto", "accp", "bouncycastle").contains(s.crypto().provider())) {
+            throw new ConfigException("crypto.provider must be auto, accp or bouncycastle, not '"
+                    + s.crypto().provider() + "'");
+        }
     }
 
     /** Checked only when mail is on; what the sender would otherwise find out at the first alert, in a log. */

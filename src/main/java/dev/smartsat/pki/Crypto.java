@@ -2,46 +2,46 @@ package dev.smartsat.pki;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
-/** The shared cryptographic primitives of the PKI: the BouncyCastle provider, P-256 keys and serial numbers. */
+/** The shared cryptographic primitives of the PKI: the chosen provider, P-256 keys and serial numbers. */
 public final class Crypto {
     /** The one algorithm the SPEC allows for keys we generate and signatures we make. */
     public static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
-    private static final Provider PROVIDER = register();
     // One DRBG per thread: the default NativePRNG serialises every caller on one lock, which capped
-    // concurrent signing and key generation at the speed of one thread.
+    // concurrent signing and key generation at the speed of one thread. (ACCP takes it and draws from AWS-LC's own.)
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Crypto::newRandom);
 
     private Crypto() {
     }
 
-    private static Provider register() {
-        Provider existing = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
-        if (existing != null) {
-            return existing;
-        }
-        // Appended at the lowest priority: we ask for BC by object, and the JDK's defaults stay the JDK's.
-        Provider provider = new BouncyCastleProvider();
-        Security.addProvider(provider);
-        return provider;
+    /**
+     * The provider that makes keys and signatures: ACCP or BouncyCastle, as {@link CryptoProviders} chose for this
+     * process. Asked for on every use rather than kept, since the choice may change (the tests change it).
+     */
+    public static Provider provider() {
+        return CryptoProviders.current().provider();
     }
 
-    /** The BouncyCastle provider, registered once; passing the object skips the by-name provider lookup. */
-    public static Provider provider() {
-        return PROVIDER;
+    /**
+     * An EC public key of the chosen provider from its X.509 SubjectPublicKeyInfo: verifying with a key of the
+     * provider that verifies needs no translation.
+     */
+    public static PublicKey ecPublicKey(byte[] subjectPublicKeyInfo) throws GeneralSecurityException {
+        return KeyFactory.getInstance("EC", provider()).generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo));
     }
 
     /** This thread's strong random source. */
@@ -60,7 +60,7 @@ public final class Crypto {
     /** A fresh ECDSA P-256 key pair. */
     public static KeyPair generateP256KeyPair() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", PROVIDER);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", provider());
             generator.initialize(new ECGenParameterSpec("secp256r1"), random());
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {

@@ -48,11 +48,10 @@ public final class PemFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     // Certificates and CRLs go through the JDK's own factory so that they interoperate with JSSE, KeyStore
-    // and CertPathValidator without surprises; keys go through BC because that is where we sign and verify.
+    // and CertPathValidator without surprises; keys are made by the provider that signs and verifies with them.
     // CertificateFactory is not documented as thread-safe; one per thread.
     private static final ThreadLocal<CertificateFactory> FACTORIES = ThreadLocal.withInitial(PemFiles::newFactory);
     private static final JcaX509CRLConverter CRLS = new JcaX509CRLConverter();
-    private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter().setProvider(Crypto.provider());
 
     private PemFiles() {
     }
@@ -108,10 +107,10 @@ public final class PemFiles {
         for (Object object : parseAll(pem)) {
             try {
                 if (object instanceof PrivateKeyInfo info) {
-                    return KEYS.getPrivateKey(info);
+                    return keys().getPrivateKey(info);
                 }
                 if (object instanceof PEMKeyPair pair) {
-                    return KEYS.getPrivateKey(pair.getPrivateKeyInfo());
+                    return keys().getPrivateKey(pair.getPrivateKeyInfo());
                 }
             } catch (IOException e) {
                 throw new IllegalArgumentException("unreadable private key: " + e.getMessage(), e);
@@ -151,16 +150,21 @@ public final class PemFiles {
         for (Object object : parseAll(pem)) {
             try {
                 if (object instanceof SubjectPublicKeyInfo info) {
-                    return KEYS.getPublicKey(info);
+                    return keys().getPublicKey(info);
                 }
                 if (object instanceof X509CertificateHolder holder) {
-                    return KEYS.getPublicKey(holder.getSubjectPublicKeyInfo());
+                    return keys().getPublicKey(holder.getSubjectPublicKeyInfo());
                 }
             } catch (IOException e) {
                 throw new IllegalArgumentException("unreadable public key: " + e.getMessage(), e);
             }
         }
         throw new IllegalArgumentException("no PEM public key found");
+    }
+
+    /** BouncyCastle reads the key's structure; the chosen provider (of the moment) makes the key object. */
+    private static JcaPEMKeyConverter keys() {
+        return new JcaPEMKeyConverter().setProvider(Crypto.provider());
     }
 
     static X509Certificate toCertificate(X509CertificateHolder holder) {

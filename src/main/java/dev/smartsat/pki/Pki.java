@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,8 +222,7 @@ public final class Pki {
         }
         boolean valid;
         try {
-            PublicKey publicKey = KeyFactory.getInstance("EC", Crypto.provider())
-                    .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+            PublicKey publicKey = Crypto.ecPublicKey(key.getEncoded());
             byte[] signed = csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
             valid = Signatures.verify(publicKey, signed, csr.getSignature());
         } catch (GeneralSecurityException | IOException | RuntimeException e) {

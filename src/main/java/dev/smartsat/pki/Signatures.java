@@ -7,22 +7,29 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 
 /** SHA256withECDSA signing and verification of envelope payloads, reservation codes and sync files (SPEC §3). */
 public final class Signatures {
-    // Signature objects are not thread-safe but are costly to look up; one per thread, re-initialised per call.
-    private static final ThreadLocal<Signature> ENGINES = ThreadLocal.withInitial(Signatures::newEngine);
+    // Signature objects are not thread-safe but are costly to look up; one per thread, re-initialised per call, and
+    // made again when the process's provider has changed since.
+    private static final ThreadLocal<Signature> ENGINES = new ThreadLocal<>();
 
-    // BC keeps its precomputed multiples of a public point on the key object, so verifying again with the same
-    // key object is ~2.5x faster than with a fresh one; certificates and re-read PEM hand out fresh objects,
-    // hence one canonical BC copy per key. Bounded, least useful out first: a miss only costs that speed-up.
+    // Only for BouncyCastle. BC keeps its precomputed multiples of a public point on the key object, so verifying
+    // again with the same key object is ~2.5x faster than with a fresh one; certificates and re-read PEM hand out
+    // fresh objects, hence one canonical BC copy per key. Bounded, least useful out first: a miss only costs that
+    // speed-up.
     // Fleet run (issue 12: 5,000 + 5,000 warm-up devices, each registering, then each authorizing; three runs):
     // 43.9-44.6% of about 28,200 lookups hit; 33.3% of 30,000 when it was cleared when full. A registration
     // misses with the CSR's new key, then hits when the CSR's own signature is checked; an authorization looks
     // here only when VerificationKeys no longer holds its device's key.
+    // ACCP keeps nothing on the key object: on the development machine (one thread, 20,000 keys, four rounds) a key's
+    // first and second verification both took 52-54 us, and decoding it 1.3-2 us. A copy kept here would save 3% on a
+    // hit and cost a key encoding and a lookup on every miss, so with ACCP this cache is not used; prepare only turns
+    // a key of another provider into ACCP's own, once.
     private static final int CANONICAL_KEYS_LIMIT = 4096;
     private static final Cache<ByteBuffer, PublicKey> CANONICAL_KEYS = Caffeine.newBuilder()
             .maximumSize(CANONICAL_KEYS_LIMIT).recordStats().build();
@@ -32,7 +39,7 @@ public final class Signatures {
 
     /** A DER-encoded ECDSA signature over {@code data}. */
     public static byte[] sign(PrivateKey key, byte[] data) {
-        Signature engine = ENGINES.get();
+        Signature engine = engine();
         try {
             engine.initSign(key, Crypto.random());
             engine.update(data);
@@ -53,10 +60,14 @@ public final class Signatures {
 
     /**
      * The key object to keep for verifying with {@code key} again and again: BouncyCastle attaches its
-     * precomputed multiples of the public point to it. Hand it to {@link #verifyPrepared}.
+     * precomputed multiples of the public point to it; ACCP wants its own key class, which it would otherwise make
+     * from a certificate's key at every check. Hand it to {@link #verifyPrepared}.
      */
     public static PublicKey prepare(PublicKey key) {
         try {
+            if (!isBouncyCastle()) {
+                return (PublicKey) KeyFactory.getInstance(key.getAlgorithm(), Crypto.provider()).translateKey(key);
+            }
             return canonical(key);
         } catch (GeneralSecurityException | RuntimeException e) {
             return key;
@@ -72,9 +83,9 @@ public final class Signatures {
         if (key == null || data == null || signature == null || signature.length == 0) {
             return false;
         }
-        Signature engine = ENGINES.get();
+        Signature engine = engine();
         try {
-            engine.initVerify(prepared ? key : canonical(key));
+            engine.initVerify(prepared || !isBouncyCastle() ? key : canonical(key));
             engine.update(data);
             return engine.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -100,7 +111,8 @@ public final class Signatures {
         }
         // Decoding the SubjectPublicKeyInfo gives a key on BC's own P-256 curve; translateKey would rebuild the
         // curve from its parameters, primality test included, for every new key.
-        PublicKey translated = KeyFactory.getInstance("EC", Crypto.provider()).generatePublic(new X509EncodedKeySpec(der));
+        PublicKey translated = KeyFactory.getInstance("EC", CryptoProviders.bouncyCastle())
+                .generatePublic(new X509EncodedKeySpec(der));
         PublicKey raced = CANONICAL_KEYS.asMap().putIfAbsent(encoded, translated);
         return raced != null ? raced : translated;
     }
@@ -110,11 +122,21 @@ public final class Signatures {
         return CANONICAL_KEYS.stats();
     }
 
-    private static Signature newEngine() {
-        try {
-            return Signature.getInstance(Crypto.SIGNATURE_ALGORITHM, Crypto.provider());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("BouncyCastle lacks " + Crypto.SIGNATURE_ALGORITHM, e);
+    private static boolean isBouncyCastle() {
+        return CryptoProviders.current().kind() == CryptoProvider.BOUNCYCASTLE;
+    }
+
+    private static Signature engine() {
+        Provider provider = Crypto.provider();
+        Signature engine = ENGINES.get();
+        if (engine == null || engine.getProvider() != provider) {
+            try {
+                engine = Signature.getInstance(Crypto.SIGNATURE_ALGORITHM, provider);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(provider.getName() + " lacks " + Crypto.SIGNATURE_ALGORITHM, e);
+            }
+            ENGINES.set(engine);
         }
+        return engine;
     }
 }

@@ -10,8 +10,12 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TrustAnchors {
     private TrustAnchors() {}
 
-    /** A TLS context whose only trust anchor is {@code root}; host names are still checked by the client. */
+    /**
+     * A TLS context whose only trust anchor is {@code root}; host names are still checked by the client. The process's
+     * crypto provider is chosen first, so that its handshakes find ACCP where it is chosen (CryptoProviders).
+     */
     public static SSLContext trusting(X509Certificate root) throws GeneralSecurityException {
+        CryptoProviders.current();
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);

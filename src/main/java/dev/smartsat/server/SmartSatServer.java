@@ -25,6 +25,7 @@ import dev.smartsat.licensing.Registrations;
 import dev.smartsat.licensing.Seeder;
 import dev.smartsat.licensing.Tokens;
 import dev.smartsat.mail.MailOutbox;
+import dev.smartsat.pki.CryptoProviders;
 import dev.smartsat.pki.Pki;
 import dev.smartsat.reservation.Reservations;
 import dev.smartsat.sim.ClockControl;
@@ -97,6 +98,8 @@ public final class SmartSatServer implements AutoCloseable {
         this.clock = new SimulatedClock(wall);
         Catalog catalog = Catalog.load(settings);
         StartChecks.run(settings);
+        // Before the first key is read or the first handshake made; a required ACCP that cannot load stops here.
+        CryptoProviders.use(settings.crypto().provider());
         this.lock = DataDirLock.acquire(settings.dataDir());
         Store opened = null;
         SimulationRefresh refreshing = null;
@@ -177,6 +180,7 @@ public final class SmartSatServer implements AutoCloseable {
         server.alerts.start(ALERT_TICK);
         log.info("SmartSat {} ({}, {}) listening on https://{}:{}", version(), settings.role(), settings.mode(),
                 settings.server().bind(), server.port());
+        log.info("{}", CryptoProviders.current().describe());
         if (!server.clock.offset().isZero()) {
             log.info("the simulated clock reads {}, {} from the wall clock; DELETE /backend/api/v1/sim/clock"
                     + " returns it to the wall clock", server.clock.instant(), server.clock.offset());

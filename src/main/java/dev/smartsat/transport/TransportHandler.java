@@ -21,9 +21,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -285,8 +283,7 @@ public final class TransportHandler {
 
     private static PublicKey csrKey(PKCS10CertificationRequest csr) throws Failure {
         try {
-            return KeyFactory.getInstance("EC", Crypto.provider())
-                    .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+            return Crypto.ecPublicKey(csr.getSubjectPublicKeyInfo().getEncoded());
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new Failure(MessageCode.MALFORMED, "the CSR's public key cannot be read");
         }
@@ -294,8 +291,7 @@ public final class TransportHandler {
 
     private static PublicKey publicKey(String base64) {
         try {
-            return KeyFactory.getInstance("EC", Crypto.provider())
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return Crypto.ecPublicKey(Base64.getDecoder().decode(base64));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a stored ID certificate key cannot be read", e);
         }

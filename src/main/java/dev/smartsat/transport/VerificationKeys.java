@@ -7,10 +7,10 @@ import java.security.PublicKey;
 
 /**
  * Decoded public keys of current ID certificates, by instance and certificate serial, so a device's every
- * message does not cost a database read and a key decode, and its signature is checked with the key object
- * that already holds BouncyCastle's precomputation (registration leaves the CSR's key here). Only a hint: the
- * message's own transaction still checks that the instance exists and holds that certificate, and a signature
- * that fails with a remembered key is checked again the long way, so answers are the same as without it.
+ * message does not cost a database read and a key decode, and under BouncyCastle its signature is checked with
+ * the key object that already holds BouncyCastle's precomputation (registration leaves the CSR's key here). Only
+ * a hint: the message's own transaction still checks that the instance exists and holds that certificate, and a
+ * signature that fails with a remembered key is checked again the long way, so answers are the same as without it.
  */
 final class VerificationKeys {
     // Each key carries BouncyCastle's precomputed multiples (about 5 KB). Holding a whole 20,000-device burst

@@ -128,7 +128,7 @@ class RequestsTest {
         PublicKey csrKey = new JcaPEMKeyConverter().setProvider(Crypto.provider()).getPublicKey(csr.getSubjectPublicKeyInfo());
         assertTrue(sent.verify(csrKey), "the satellite checks REGISTER with the CSR's key");
         assertTrue(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Crypto.provider())
-                .build(csr.getSubjectPublicKeyInfo())), "the CSR is signed by its own key");
+                .build(csrKey)), "the CSR is signed by its own key");
         assertTrue(Crypto.isP256(csr.getSubjectPublicKeyInfo()));
         assertEquals("CN=C9300-24UX:FCW2134L0RN", csr.getSubject().toString());
         assertFalse(sent.verify(DeviceKeys.generate().getPublic()));

@@ -29,6 +29,7 @@ class SettingsLoaderTest {
         assertEquals(3600, s.auth().tokenTtlSeconds());
         assertEquals("P1D", s.upstream().interval());
         assertTrue(s.simulation().enabled());
+        assertEquals("auto", s.crypto().provider());
         assertEquals("Example Corp", s.seed().account().name());
         assertEquals(List.of("Default", "Lab"), s.seed().virtualAccounts().stream().map(Settings.SeedVirtualAccount::name).toList());
     }
@@ -101,6 +102,9 @@ class SettingsLoaderTest {
         assertMessage(Map.of("SMARTSAT_MODE", "sometimes"), "mode");
         assertMessage(Map.of("SMARTSAT_SIMULATION_ENABLED", "yes"), "simulation.enabled");
         assertMessage(Map.of("SMARTSAT_UPSTREAM_INTERVAL", "daily"), "upstream.interval");
+        assertMessage(Map.of("SMARTSAT_CRYPTO_PROVIDER", "openssl"), "crypto.provider");
+        assertEquals("bouncycastle",
+                new SettingsLoader(Map.of("SMARTSAT_CRYPTO_PROVIDER", "bouncycastle")).load().crypto().provider());
         Path list = dir.resolve("list.yaml");
         Files.writeString(list, "- just\n- a list\n");
         ConfigException e = assertThrows(ConfigException.class, () -> new SettingsLoader(Map.of()).configFile(list).load());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachCryptoProvider;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.CertPath;
@@ -28,17 +29,23 @@ import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
+@OnEachCryptoProvider
 class CrlTest {
-    @TempDir
-    static Path certs;
-    static Pki pki;
+    @Parameter
+    CryptoProvider provider;
 
-    @BeforeAll
-    static void createPki() {
+    @TempDir
+    Path certs;
+    Pki pki;
+
+    // Each test, so that every key is the provider's of the moment (a @BeforeAll would run once, before the first).
+    @BeforeEach
+    void createPki() {
         pki = Pki.loadOrCreate(certs, List.of(), Clock.systemUTC());
     }
 

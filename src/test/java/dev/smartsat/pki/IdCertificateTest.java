@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.smartsat.OnEachCryptoProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -23,26 +24,32 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
+@OnEachCryptoProvider
 class IdCertificateTest {
+    @Parameter
+    CryptoProvider provider;
+
     private static final String PIID = "6ca07f56-145c-4ace-bdc2-40417fd49d47";
 
     @TempDir
-    static Path certs;
-    static Pki pki;
+    Path certs;
+    Pki pki;
 
     @TempDir
     Path work;
 
-    @BeforeAll
-    static void createPki() {
+    // Each test, so that every key is the provider's of the moment (a @BeforeAll would run once, before the first).
+    @BeforeEach
+    void createPki() {
         pki = Pki.loadOrCreate(certs, List.of(), Clock.systemUTC());
     }
 
-    private static X509Certificate issue(PKCS10CertificationRequest csr, Instant now) {
+    private X509Certificate issue(PKCS10CertificationRequest csr, Instant now) {
         return pki.issueIdCertificate(csr, PIID, "Lab", "Example Corp", "C9300-24UX", "FCW2134L0RN", now);
     }
 

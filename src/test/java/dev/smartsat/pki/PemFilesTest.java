@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smartsat.OnEachCryptoProvider;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +25,13 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
+@OnEachCryptoProvider
 class PemFilesTest {
+    @Parameter
+    CryptoProvider provider;
+
     @TempDir
     Path dir;
 
@@ -58,7 +66,11 @@ class PemFilesTest {
 
     @Test
     void readsTraditionalOpensslEcPrivateKeys() throws Exception {
-        KeyPair keys = Crypto.generateP256KeyPair();
+        // A BouncyCastle key, whose SEC1 form names its curve as OpenSSL's does; ACCP's PKCS#8 names it only outside
+        // the SEC1 structure, which JcaPEMWriter then leaves without a curve.
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", CryptoProviders.bouncyCastle());
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = generator.generateKeyPair();
         StringWriter sec1 = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(sec1)) {
             writer.writeObject(keys.getPrivate());

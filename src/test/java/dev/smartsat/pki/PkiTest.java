@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.smartsat.OnEachCryptoProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,8 +30,13 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
+@OnEachCryptoProvider
 class PkiTest {
+    @Parameter
+    CryptoProvider provider;
+
     private static final List<String> KEY_FILES = List.of(Pki.ROOT_KEY_FILE, Pki.PRODUCT_CA_KEY_FILE,
             Pki.SIGNING_KEY_FILE, Pki.TLS_KEY_FILE);
     private static final List<String> ALL_FILES = List.of(Pki.ROOT_FILE, Pki.ROOT_KEY_FILE, Pki.PRODUCT_CA_FILE,

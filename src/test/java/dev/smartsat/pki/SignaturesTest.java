@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.smartsat.OnEachCryptoProvider;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.spec.RSAKeyGenParameterSpec;
@@ -18,8 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
+@OnEachCryptoProvider
 class SignaturesTest {
+    @Parameter
+    CryptoProvider provider;
+
 
     @Test
     void validEnvelopeVectorVerifiesOverTheExactPayloadBytes() throws Exception {

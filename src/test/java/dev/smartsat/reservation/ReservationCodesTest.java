@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smartsat.OnEachCryptoProvider;
 import dev.smartsat.pki.Crypto;
+import dev.smartsat.pki.CryptoProvider;
 import dev.smartsat.pki.PemFiles;
 import java.io.InputStream;
 import java.security.KeyPair;
@@ -15,9 +17,14 @@ import java.security.PublicKey;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** Known answers of SPEC §5 from ../shared/vectors (copied to test resources), so the formats cannot drift. */
+@OnEachCryptoProvider
 class ReservationCodesTest {
+    @Parameter
+    CryptoProvider provider;
+
     static JsonNode vectors;
 
     @BeforeAll

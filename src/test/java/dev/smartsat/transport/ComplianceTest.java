@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smartsat.OnEachDatabase;
+import dev.smartsat.OnEachCryptoProviderAndDatabase;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
+import dev.smartsat.pki.CryptoProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +29,11 @@ import org.junit.jupiter.params.Parameter;
  * authorization, unknown tags, lapses with the clock, and every way usage is released or moved.
  * After every step the pools' inUse must equal the sum of the live devices' latest counts.
  */
-@OnEachDatabase
+@OnEachCryptoProviderAndDatabase
 class ComplianceTest {
-    @Parameter
+    @Parameter(0)
+    CryptoProvider provider;
+    @Parameter(1)
     TestDatabase database;
 
     /** Lab holds 4 Network Advantage and 4 DNA Advantage (seed). */

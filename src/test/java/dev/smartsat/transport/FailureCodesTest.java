@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.OnEachCryptoProvider;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.pki.Crypto;
+import dev.smartsat.pki.CryptoProvider;
 import dev.smartsat.pki.PemFiles;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Every failure code of SPEC §3's table, produced over real HTTPS. Each refusal must carry the table's
@@ -52,7 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
  * licenses and tokens of both virtual accounts, the account's events and the CRL are compared before
  * and after each refused request.
  */
+@OnEachCryptoProvider
 class FailureCodesTest {
+    @Parameter
+    CryptoProvider provider;
+
     /** SPEC §3's failure codes with their HTTP statuses, written out here rather than taken from MessageCode. */
     static final Map<String, Integer> SPEC_HTTP = Map.ofEntries(
             Map.entry("MALFORMED", 400), Map.entry("BAD_SIGNATURE", 401), Map.entry("STALE_TIMESTAMP", 401),

@@ -2,13 +2,13 @@ package dev.smartsat.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.smartsat.OnEachCryptoProvider;
 import dev.smartsat.pki.Crypto;
+import dev.smartsat.pki.CryptoProvider;
 import dev.smartsat.pki.Signatures;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,15 +16,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The ceiling the signatures alone put on {@code agent fleet} (SPEC §10) on this machine: every ECDSA operation one
  * registration and one authorization cost, device and satellite together, on two threads, with nothing else — no
- * TLS, HTTP, JSON or database. Opt-in: {@code mvn -B test -Dtest=TransportCryptoBenchmarkTest
- * -Dsmartsat.cryptoBenchmark=20000}.
+ * TLS, HTTP, JSON or database; and the operations one by one: signatures, and verifications with a key new to the
+ * verifier (a device's, decoded from its CSR) and with one key used again (the signing certificate's). Once on each
+ * crypto provider. Opt-in: {@code mvn -B test -Dtest=TransportCryptoBenchmarkTest -Dsmartsat.cryptoBenchmark=20000}.
  */
+@OnEachCryptoProvider
 class TransportCryptoBenchmarkTest {
     private static final int THREADS = 2;
+
+    @Parameter
+    CryptoProvider provider;
+
+    @Test
+    @EnabledIfSystemProperty(named = "smartsat.cryptoBenchmark", matches = "\\d+")
+    void operations() throws Exception {
+        int n = Integer.parseInt(System.getProperty("smartsat.cryptoBenchmark"));
+        KeyPair signing = Crypto.generateP256KeyPair();
+        PublicKey signingKey = Signatures.prepare(signing.getPublic());
+        byte[] data = bytes(500);
+        for (int round = 1; round <= 3; round++) {
+            KeyPair[] devices = new KeyPair[n];
+            byte[][] signatures = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                devices[i] = Crypto.generateP256KeyPair();
+            }
+            AtomicInteger failed = new AtomicInteger();
+            long signed = timed(n, i -> signatures[i] = Signatures.sign(devices[i].getPrivate(), data));
+            long newKeys = timed(n, i -> count(failed, Signatures.verify(
+                    decode(devices[i].getPublic().getEncoded()), data, signatures[i])));
+            byte[] answer = Signatures.sign(signing.getPrivate(), data);
+            long sameKey = timed(n, i -> count(failed, Signatures.verifyPrepared(signingKey, data, answer)));
+            assertEquals(0, failed.get(), "every signature made here verifies");
+            System.out.printf("%s, %d operations on %d threads, round %d: %.0f signatures/s, %.0f verifications/s"
+                            + " with a new key, %.0f with the same key%n", provider.displayName(), n, THREADS, round,
+                    n * 1e9 / signed, n * 1e9 / newKeys, n * 1e9 / sameKey);
+        }
+    }
 
     @Test
     @EnabledIfSystemProperty(named = "smartsat.cryptoBenchmark", matches = "\\d+")
@@ -50,10 +82,9 @@ class TransportCryptoBenchmarkTest {
                 csrSignatures[i] = Signatures.sign(devices[i].getPrivate(), csrInfo);
             }
             AtomicInteger failed = new AtomicInteger();
-            KeyFactory keys = KeyFactory.getInstance("EC", Crypto.provider());
             long registrations = timed(n, i -> {
                 byte[] request = Signatures.sign(devices[i].getPrivate(), register);      // device: REGISTER
-                PublicKey csrKey = Signatures.prepare(decode(keys, devices[i].getPublic().getEncoded()));
+                PublicKey csrKey = Signatures.prepare(decode(devices[i].getPublic().getEncoded()));
                 deviceKeys[i] = csrKey;
                 count(failed, Signatures.verifyPrepared(csrKey, register, request));      // satellite: envelope
                 count(failed, Signatures.verify(csrKey, csrInfo, csrSignatures[i]));      // satellite: CSR
@@ -69,8 +100,9 @@ class TransportCryptoBenchmarkTest {
                 count(failed, Signatures.verifyPrepared(signingKey, authorized, answer)); // device
             });
             assertEquals(0, failed.get(), "every signature made here verifies");
-            System.out.printf("signatures alone, %d devices on %d threads, round %d: %.0f registrations/s"
-                            + " (%.0f us of CPU each), %.0f authorizations/s (%.0f us of CPU each)%n", n, THREADS, round,
+            System.out.printf("%s, signatures alone, %d devices on %d threads, round %d: %.0f registrations/s"
+                            + " (%.0f us of CPU each), %.0f authorizations/s (%.0f us of CPU each)%n",
+                    provider.displayName(), n, THREADS, round,
                     n * 1e9 / registrations, THREADS * registrations / 1e3 / n, n * 1e9 / authorizations,
                     THREADS * authorizations / 1e3 / n);
         }
@@ -96,9 +128,9 @@ class TransportCryptoBenchmarkTest {
     }
 
     /** The device's key as the satellite gets it: decoded from the CSR's SubjectPublicKeyInfo, a fresh object. */
-    private static PublicKey decode(KeyFactory keys, byte[] encoded) {
+    private static PublicKey decode(byte[] encoded) {
         try {
-            return keys.generatePublic(new X509EncodedKeySpec(encoded));
+            return Crypto.ecPublicKey(encoded);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

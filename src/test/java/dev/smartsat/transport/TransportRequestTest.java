@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smartsat.OnEachCryptoProvider;
 import dev.smartsat.agent.DeviceKeys;
 import dev.smartsat.agent.DeviceState.Identity;
 import dev.smartsat.agent.Entitlement;
 import dev.smartsat.agent.Requests;
+import dev.smartsat.pki.CryptoProvider;
 import dev.smartsat.pki.PemFiles;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -21,12 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Each message type of SPEC §3, as the agent writes it, is read into its own record with the fields of that
  * type; what a type does not carry, its record does not have.
  */
+@OnEachCryptoProvider
 class TransportRequestTest {
+    @Parameter
+    CryptoProvider provider;
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final Identity DEVICE = new Identity("C9300-24UX", "FCW2134L0RN", "0b5a7f3e-8d4c-4a55-9d0e-3f1c2b6a7e90");
     static final String PIID = "6ca07f56-145c-4ace-bdc2-40417fd49d47";
