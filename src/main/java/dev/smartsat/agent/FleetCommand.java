@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code smartsat agent fleet}: registers and authorizes many simulated devices at once and reports how fast (SPEC §10). */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
         description = {"Register N in-memory devices and then authorize them, with C concurrent workers sharing "
-                + "one keep-alive HTTPS client; print counts by outcome, throughput and latency percentiles.",
+                + "one HTTPS client (keep-alive, or a new connection per message with --new-connections); print "
+                + "counts by outcome, throughput, latency percentiles and TLS handshakes.",
                 "Device keys and CSRs are generated before the clock starts. registrationsPerSecond is measured "
                         + "over the registration phase, authorizationsPerSecond over the authorization phase; "
                         + "seconds is both. Exits 1 when any device failed."})
@@ -58,6 +59,12 @@ final class FleetCommand implements Callable<Integer> {
                     + "so runs do not collide).")
     String serialPrefix;
 
+    @Option(names = "--new-connections",
+            description = "Every message on a TLS connection of its own (connect, full handshake with no session"
+                    + " resumed, one request, close), as devices rebooting at once do; by default the workers keep"
+                    + " their connections alive.")
+    boolean newConnections;
+
     @Option(names = "--json", description = "Print exactly one JSON object on standard output instead of the summary.")
     boolean json;
 
@@ -91,11 +98,13 @@ final class FleetCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--warmup must be 0 or more");
             }
             X509Certificate root = TransportClient.readRoot(agent.ca);
+            AgentHttpClient.Connections reuse = newConnections ? AgentHttpClient.Connections.NEW
+                    : AgentHttpClient.Connections.KEEP_ALIVE;
             fleet = new Fleet(new Fleet.Settings(url, token, devices, concurrency, entitlements, pid, prefix,
-                    agent.retries), root, Clock.systemUTC());
+                    agent.retries, reuse), root, Clock.systemUTC());
             if (warmup > 0) {
                 warmupFleet = new Fleet(new Fleet.Settings(url, token, warmup, concurrency, entitlements, pid,
-                        prefix + "W", agent.retries), root, Clock.systemUTC());
+                        prefix + "W", agent.retries, reuse), root, Clock.systemUTC());
             }
             if (days > 0) {
                 satelliteClock = SatelliteClock.fromCredentials(TransportClient.httpClient(root), url, adminCredentials);

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /** TLS client contexts that trust exactly one root CA: how SmartSat's clients reach a server of its own PKI. */
@@ -12,17 +13,30 @@ public final class TrustAnchors {
 
     /** A TLS context whose only trust anchor is {@code root}; host names are still checked by the client. */
     public static SSLContext trusting(X509Certificate root) throws GeneralSecurityException {
+        return context(trustManagers(root));
+    }
+
+    /** The trust managers of {@link #trusting}, to make many contexts from without building the trust store again. */
+    public static TrustManager[] trustManagers(X509Certificate root) throws GeneralSecurityException {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             anchors.setCertificateEntry("smartsat-root", root);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(anchors);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
-            return tls;
+            return trust.getTrustManagers();
         } catch (java.io.IOException e) {
             throw new GeneralSecurityException("cannot make an in-memory trust store: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A new client context over {@code trust}, with a session cache of its own: a connection made with it cannot
+     * resume a session of any other context's connections.
+     */
+    public static SSLContext context(TrustManager[] trust) throws GeneralSecurityException {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust, null);
+        return tls;
     }
 }
