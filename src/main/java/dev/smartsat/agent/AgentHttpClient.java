@@ -49,7 +49,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The agent's HTTPS client: Apache HttpClient 5 (classic, blocking) with a pool of kept-alive connections sized to
- * the callers' concurrency, or a new connection for every request ({@link Connections#NEW}). The server's certificate must chain to the one root given and name the host asked for.
+ * the callers' concurrency, or a new connection for every request ({@link Connections#NEW}). The server's
+ * certificate must chain to the one root given and name the host asked for.
  *
  * <p>It replaced a hand-made HTTP/1.1 client (issue 12 item 7), which did not win the measurement clearly: on the
  * 2-core development machine, quiet (load average 1–10), both clients in one build, a fresh server per run,
