@@ -3,16 +3,22 @@ package dev.smartsat.agent;
 import dev.smartsat.pki.TrustAnchors;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -22,16 +28,19 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.io.CloseMode;
@@ -40,7 +49,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The agent's HTTPS client: Apache HttpClient 5 (classic, blocking) with a pool of kept-alive connections sized to
- * the callers' concurrency. The server's certificate must chain to the one root given and name the host asked for.
+ * the callers' concurrency, or a new connection for every request ({@link Connections#NEW}). The server's
+ * certificate must chain to the one root given and name the host asked for.
  *
  * <p>It replaced a hand-made HTTP/1.1 client (issue 12 item 7), which did not win the measurement clearly: on the
  * 2-core development machine, quiet (load average 1–10), both clients in one build, a fresh server per run,
@@ -70,11 +80,36 @@ public final class AgentHttpClient implements AutoCloseable {
         }
     }
 
+    /** How a client uses its connections. */
+    public enum Connections {
+        /** Each connection is kept alive for the next request: one TLS handshake per connection of the pool. */
+        KEEP_ALIVE("keep-alive"),
+        /**
+         * Every request on a TLS connection of its own, closed after the answer, with a full handshake that resumes
+         * no earlier session: what a product does after a reboot, and what a reboot storm costs a satellite.
+         */
+        NEW("new");
+
+        private final String label;
+
+        Connections(String label) {
+            this.label = label;
+        }
+
+        /** As the fleet's report names it. */
+        public String label() {
+            return label;
+        }
+    }
+
     private final CloseableHttpClient http;
+    private final CountingTls tls;
+    private final LongAdder requests = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AgentHttpClient(CloseableHttpClient http) {
+    private AgentHttpClient(CloseableHttpClient http, CountingTls tls) {
         this.http = http;
+        this.tls = tls;
     }
 
     /**
@@ -83,10 +118,19 @@ public final class AgentHttpClient implements AutoCloseable {
      */
     public static AgentHttpClient trusting(X509Certificate root, Duration connectTimeout, Duration readTimeout,
                                            int connections) {
-        DefaultClientTlsStrategy tls;
+        return trusting(root, connectTimeout, readTimeout, connections, Connections.KEEP_ALIVE);
+    }
+
+    /**
+     * A client trusting exactly {@code root}, with up to {@code connections} connections open at once, kept alive
+     * or new for every request as {@code reuse} says.
+     */
+    public static AgentHttpClient trusting(X509Certificate root, Duration connectTimeout, Duration readTimeout,
+                                           int connections, Connections reuse) {
+        CountingTls tls;
         try {
             // The JDK checks that the certificate names the host, as a browser would; so does HttpClient.
-            tls = new DefaultClientTlsStrategy(TrustAnchors.trusting(root));
+            tls = new CountingTls(TrustAnchors.trustManagers(root), reuse);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS trusting " + root.getSubjectX500Principal(), e);
         }
@@ -106,7 +150,7 @@ public final class AgentHttpClient implements AutoCloseable {
                                 .setMaxHeaderCount(1000).build())
                         .build())
                 .build();
-        CloseableHttpClient client = HttpClients.custom()
+        var builder = HttpClients.custom()
                 .setConnectionManager(pool)
                 .setUserAgent("smartsat-agent")
                 .setDefaultRequestConfig(RequestConfig.custom()
@@ -117,9 +161,23 @@ public final class AgentHttpClient implements AutoCloseable {
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
-                .disableContentCompression()
-                .build();
-        return new AgentHttpClient(client);
+                .disableContentCompression();
+        if (reuse == Connections.NEW) {
+            // "Connection: close" lets the server close its side at once instead of waiting out its idle timeout.
+            builder.setDefaultHeaders(List.of(new BasicHeader(HttpHeaders.CONNECTION, "close")))
+                    .setConnectionReuseStrategy((request, response, context) -> false);
+        }
+        return new AgentHttpClient(builder.build(), tls);
+    }
+
+    /** Requests sent (a send that could not connect counts too). */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** TLS handshakes completed: the connections opened. */
+    public long handshakes() {
+        return tls.handshakes.sum();
     }
 
     /**
@@ -130,6 +188,7 @@ public final class AgentHttpClient implements AutoCloseable {
         if (closed.get()) {
             throw new IOException("the client is closed");
         }
+        requests.increment();
         ClassicRequestBuilder request = ClassicRequestBuilder.create(method).setUri(uri);
         headers.forEach(request::addHeader);
         if (body != null) {
@@ -197,6 +256,40 @@ public final class AgentHttpClient implements AutoCloseable {
         @Override
         public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
             return TimeValue.ZERO_MILLISECONDS;
+        }
+    }
+
+    /**
+     * Opens TLS over each new socket and counts the handshakes. For {@link Connections#NEW} every socket gets a TLS
+     * context of its own, so an empty session cache: with one shared context the JDK would offer the previous
+     * connection's session ticket and the satellite would resume it with no certificate and no signature, a
+     * shortcut a rebooted device, having no session, does not have. A context costs little: the trust managers are
+     * shared, and the JDK computes its protocol and cipher suite lists once per process.
+     */
+    private static final class CountingTls implements TlsSocketStrategy {
+        private final TrustManager[] trust;
+        private final TlsSocketStrategy shared;
+        private final LongAdder handshakes = new LongAdder();
+
+        CountingTls(TrustManager[] trust, Connections reuse) throws GeneralSecurityException {
+            this.trust = trust;
+            this.shared = reuse == Connections.KEEP_ALIVE ? new DefaultClientTlsStrategy(TrustAnchors.context(trust)) : null;
+        }
+
+        @Override
+        public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
+                throws IOException {
+            TlsSocketStrategy tls = shared;
+            if (tls == null) {
+                try {
+                    tls = new DefaultClientTlsStrategy(TrustAnchors.context(trust));
+                } catch (GeneralSecurityException e) {
+                    throw new SSLException("cannot make a TLS context: " + e.getMessage(), e);
+                }
+            }
+            SSLSocket upgraded = tls.upgrade(socket, target, port, attachment, context); // handshake done
+            handshakes.increment();
+            return upgraded;
         }
     }
 }

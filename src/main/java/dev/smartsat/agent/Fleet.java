@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,13 +23,16 @@ import java.util.stream.IntStream;
 
 /**
  * The load generator of SPEC §10: N in-memory devices, each registering and then reporting its usage, driven by C
- * worker threads over one shared keep-alive HTTP client. Keys and CSRs are made before the clock starts, and the
+ * worker threads over one shared HTTP client, its connections kept alive or new for every message. Keys and CSRs are made before the clock starts, and the
  * two kinds of request run as two timed phases so each gets its own throughput.
  */
 public final class Fleet {
-    /** What to run; {@code serialPrefix} keeps the UDIs of one run apart from every other run's. */
+    /**
+     * What to run; {@code serialPrefix} keeps the UDIs of one run apart from every other run's, {@code connections}
+     * says whether the workers keep their connections alive or every message opens one of its own.
+     */
     public record Settings(URI url, String token, int devices, int concurrency, List<Entitlement> entitlements,
-                           String pid, String serialPrefix, int retries) {
+                           String pid, String serialPrefix, int retries, AgentHttpClient.Connections connections) {
         public Settings {
             if (devices < 1) {
                 throw new IllegalArgumentException("--devices must be 1 or more");
@@ -40,10 +44,12 @@ public final class Fleet {
                 throw new IllegalArgumentException("a serial number prefix is letters and digits only");
             }
             entitlements = List.copyOf(entitlements);
+            Objects.requireNonNull(connections, "connections");
         }
     }
 
     private final Settings settings;
+    private final AgentHttpClient http;
     private final TransportClient client;
     private final String softwareTag;
 
@@ -76,8 +82,8 @@ public final class Fleet {
 
     public Fleet(Settings settings, X509Certificate root, Clock clock) {
         this.settings = settings;
-        this.client = new TransportClient(TransportClient.httpClient(root, settings.concurrency()), settings.url(), root,
-                new DeviceClock(clock, 0), settings.retries());
+        this.http = TransportClient.httpClient(root, settings.concurrency(), settings.connections());
+        this.client = new TransportClient(http, settings.url(), root, new DeviceClock(clock, 0), settings.retries());
         this.softwareTag = Requests.defaultSoftwareTag(settings.pid());
         int n = settings.devices();
         identities = new Identity[n];
@@ -119,6 +125,8 @@ public final class Fleet {
         double prepareSeconds = seconds(System.nanoTime() - prepareStart);
 
         client.trust();
+        long requestsBefore = http.requests();
+        long handshakesBefore = http.handshakes();
 
         phase = "register";
         completed.set(0);
@@ -132,11 +140,13 @@ public final class Fleet {
         runPhase(this::authorize);
         double authorizeSeconds = seconds(System.nanoTime() - authorizeStart);
         phase = "done";
+        FleetReport.ConnectionUse connections = new FleetReport.ConnectionUse(settings.connections(),
+                http.requests() - requestsBefore, http.handshakes() - handshakesBefore);
 
         return new FleetReport(settings.devices(), settings.concurrency(), registered.sum(), authorized.sum(),
                 prepareSeconds, registerSeconds, authorizeSeconds, Percentiles.ofNanos(registerNanos),
                 Percentiles.ofNanos(authorizeNanos), totals(registerFailures), totals(authorizeFailures),
-                totals(authorizationStatuses), null, null, outOfCompliance());
+                totals(authorizationStatuses), null, null, outOfCompliance(), connections);
     }
 
     /** The devices whose last authorization answer said OUT_OF_COMPLIANCE, of all that have one. */

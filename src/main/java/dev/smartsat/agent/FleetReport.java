@@ -20,13 +20,21 @@ import java.util.TreeMap;
  * @param replay            the {@code --days} replay after the run, or null
  * @param warmup            the unmeasured {@code --warmup} run before this one, or null
  * @param outOfCompliance   the devices whose last authorization answer said OUT_OF_COMPLIANCE
+ * @param connections       how the timed phases used connections, or null when not known
  */
 public record FleetReport(int devices, int concurrency, long registered, long authorized, double prepareSeconds,
                           double registerSeconds, double authorizeSeconds, Percentiles registerLatency,
                           Percentiles authorizeLatency, Map<String, Long> registerFailures,
                           Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses,
-                          ReplayReport replay, FleetReport warmup, OutOfCompliance outOfCompliance) {
+                          ReplayReport replay, FleetReport warmup, OutOfCompliance outOfCompliance,
+                          ConnectionUse connections) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The connections of the timed phases: kept alive or new for every message, the requests sent (retries
+     * included) and the TLS handshakes done, one per connection opened. With new connections the two are equal.
+     */
+    public record ConnectionUse(AgentHttpClient.Connections reuse, long requests, long handshakes) {}
 
     /**
      * Devices whose last authorization answer said OUT_OF_COMPLIANCE, of {@code answered} that have one: a fleet
@@ -74,21 +82,21 @@ public record FleetReport(int devices, int concurrency, long registered, long au
                        Map<String, Long> authorizeFailures, Map<String, Long> authorizationStatuses) {
         this(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds, authorizeSeconds,
                 registerLatency, authorizeLatency, registerFailures, authorizeFailures, authorizationStatuses, null, null,
-                OutOfCompliance.NONE);
+                OutOfCompliance.NONE, null);
     }
 
     /** This report with a replay's, and its devices' compliance after it. */
     public FleetReport withReplay(ReplayReport replayed, OutOfCompliance after) {
         return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
                 authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
-                authorizationStatuses, replayed, warmup, after);
+                authorizationStatuses, replayed, warmup, after, connections);
     }
 
     /** This report, measured after the unmeasured run {@code warmedUpBy}. */
     public FleetReport withWarmup(FleetReport warmedUpBy) {
         return new FleetReport(devices, concurrency, registered, authorized, prepareSeconds, registerSeconds,
                 authorizeSeconds, registerLatency, authorizeLatency, registerFailures, authorizeFailures,
-                authorizationStatuses, replay, warmedUpBy, outOfCompliance);
+                authorizationStatuses, replay, warmedUpBy, outOfCompliance, connections);
     }
 
     /** This run's devices out of compliance, and the warm-up's. */
@@ -114,10 +122,16 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         return rate(authorized, authorizeSeconds);
     }
 
+    /** TLS handshakes per second over both timed phases. */
+    public double handshakesPerSecond() {
+        return connections == null ? 0 : rate(connections.handshakes(), seconds());
+    }
+
     /**
-     * Exactly the object of SPEC §10, keys in its order; a {@code --days} run adds {@code "replay"}, a
-     * {@code --warmup} run {@code "warmup"}, and devices left out of compliance (warm-up's included)
-     * {@code "outOfCompliance"}.
+     * Exactly the object of SPEC §10, keys in its order; then how the timed phases used connections
+     * ({@code "connections"} "keep-alive" or "new", {@code "requests"}, {@code "tlsHandshakes"},
+     * {@code "handshakesPerSecond"}), a {@code --days} run adds {@code "replay"}, a {@code --warmup} run
+     * {@code "warmup"}, and devices left out of compliance (warm-up's included) {@code "outOfCompliance"}.
      */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
@@ -132,6 +146,12 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         ObjectNode latency = root.putObject("latencyMs");
         percentiles(latency.putObject("register"), registerLatency);
         percentiles(latency.putObject("authorize"), authorizeLatency);
+        if (connections != null) {
+            root.put("connections", connections.reuse().label());
+            root.put("requests", connections.requests());
+            root.put("tlsHandshakes", connections.handshakes());
+            root.put("handshakesPerSecond", round(handshakesPerSecond(), 1));
+        }
         if (replay != null) {
             replay.write(root.putObject("replay"));
         }
@@ -178,6 +198,11 @@ public record FleetReport(int devices, int concurrency, long registered, long au
         out.add("  latency (ms)        p50        p95        p99");
         out.add(latencyLine("register", registerLatency));
         out.add(latencyLine("authorize", authorizeLatency));
+        if (connections != null) {
+            out.add(String.format("  connections  %s: %d TLS handshakes for %d requests (%.1f handshakes/s)",
+                    connections.reuse().label(), connections.handshakes(), connections.requests(),
+                    handshakesPerSecond()));
+        }
         if (replay != null) {
             out.addAll(replay.summary());
         }

@@ -80,7 +80,12 @@ public final class TransportClient {
 
     /** An HTTPS client that trusts exactly {@code root}, keeping a connection alive for each of {@code threads}. */
     public static AgentHttpClient httpClient(X509Certificate root, int threads) {
-        return AgentHttpClient.trusting(root, CONNECT_TIMEOUT, REQUEST_TIMEOUT, threads);
+        return httpClient(root, threads, AgentHttpClient.Connections.KEEP_ALIVE);
+    }
+
+    /** An HTTPS client that trusts exactly {@code root}, for {@code threads} at a time, using connections as told. */
+    public static AgentHttpClient httpClient(X509Certificate root, int threads, AgentHttpClient.Connections reuse) {
+        return AgentHttpClient.trusting(root, CONNECT_TIMEOUT, REQUEST_TIMEOUT, threads, reuse);
     }
 
     public URI url() {

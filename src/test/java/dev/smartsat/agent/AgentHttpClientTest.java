@@ -26,6 +26,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent's HTTPS client against a scripted TLS server: bodies by length, in chunks and to the end of the
  * connection, keep-alive reuse, a kept-alive connection the server closed (replaced once, transparently), a
  * server whose certificate does not chain to the trusted root or does not name the host, a body over the limit,
- * and a server that does not answer.
+ * a server that does not answer, and new connections for every request with no TLS session resumed.
  */
 class AgentHttpClientTest {
     @TempDir
@@ -46,6 +48,8 @@ class AgentHttpClientTest {
     final BlockingQueue<String> script = new LinkedBlockingQueue<>();
     final AtomicInteger connections = new AtomicInteger();
     final List<String> requests = new ArrayList<>();
+    // For each connection: whether its TLS session was resumed (created before the connection was accepted).
+    final List<Boolean> resumed = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -69,8 +73,19 @@ class AgentHttpClientTest {
 
     /** Each scripted answer is raw HTTP; "CLOSE" closes the connection instead of answering. */
     private void serve() {
+        long lastSession = 0;
         while (!server.isClosed()) {
+            // A session created before this accept, by the millisecond clock, is an earlier connection's.
+            while (System.currentTimeMillis() <= lastSession) {
+                Thread.onSpinWait();
+            }
             try (Socket socket = server.accept()) {
+                long accepted = System.currentTimeMillis();
+                SSLSession session = ((SSLSocket) socket).getSession();
+                lastSession = Math.max(accepted, session.getCreationTime());
+                synchronized (resumed) {
+                    resumed.add(session.getCreationTime() < accepted);
+                }
                 connections.incrementAndGet();
                 BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                         StandardCharsets.ISO_8859_1));
@@ -199,5 +214,39 @@ class AgentHttpClientTest {
             script.add("CLOSE"); // lets the scripted server go on
         }
         assertEquals(1, requests.size(), "sent once, not again after the timeout: " + requests);
+    }
+
+    @Test
+    void newConnectionsOpenOneTlsConnectionPerRequestAndResumeNoSession() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }
+        try (AgentHttpClient http = AgentHttpClient.trusting(pki.root(), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                1, AgentHttpClient.Connections.NEW)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals("ok", new String(http.send("POST", uri("/SmartTransport"), Map.of(),
+                        "{}".getBytes(StandardCharsets.UTF_8)).body(), StandardCharsets.UTF_8));
+            }
+            assertEquals(3, http.requests());
+            assertEquals(3, http.handshakes());
+        }
+        assertEquals(3, connections.get(), "one connection per request");
+        assertEquals(List.of(false, false, false), resumed, "every handshake a full one");
+    }
+
+    @Test
+    void aKeptAliveClientResumesItsSessionWhenItReconnects() throws Exception {
+        // What the new-connections client must not do, and the proof that the server above can tell.
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        script.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        try (AgentHttpClient http = client()) {
+            for (int i = 0; i < 3; i++) {
+                http.send("GET", uri("/" + i), Map.of(), null);
+            }
+            assertEquals(3, http.requests());
+            assertEquals(2, http.handshakes(), "the second connection is kept alive for the third request");
+        }
+        assertEquals(List.of(false, true), resumed);
     }
 }

@@ -69,6 +69,26 @@ class FleetReportTest {
     }
 
     @Test
+    void howTheRunUsedConnectionsFollowsTheSpecsKeys() throws Exception {
+        FleetReport report = new FleetReport(1000, 8, 1000, 1000, 1.5, 2.0, 0.5, null, null, Map.of(), Map.of(),
+                Map.of("AUTHORIZED", 1000L), null, null, FleetReport.OutOfCompliance.NONE,
+                new FleetReport.ConnectionUse(AgentHttpClient.Connections.NEW, 2001, 2001));
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertEquals(List.of("devices", "concurrency", "registered", "authorized", "failed", "seconds",
+                "registrationsPerSecond", "authorizationsPerSecond", "latencyMs", "connections", "requests",
+                "tlsHandshakes", "handshakesPerSecond"), keys(json));
+        assertEquals("new", json.get("connections").asText());
+        assertEquals(2001, json.get("requests").asLong());
+        assertEquals(2001, json.get("tlsHandshakes").asLong());
+        assertEquals(800.4, json.get("handshakesPerSecond").asDouble(), "over both timed phases, 2.5 s");
+        String summary = String.join("\n", report.summary());
+        assertTrue(summary.contains("connections  new: 2001 TLS handshakes for 2001 requests (800.4 handshakes/s)"),
+                summary);
+        FleetReport kept = report.withWarmup(REPORT);
+        assertEquals(report.connections(), kept.connections(), "a warm-up keeps the measured run's connections");
+    }
+
+    @Test
     void theSummaryNamesEveryOutcome() {
         String summary = String.join("\n", REPORT.summary());
         assertTrue(summary.contains("TOKEN_EXHAUSTED"), summary);
@@ -82,10 +102,10 @@ class FleetReportTest {
     void devicesOutOfComplianceAreCountedWithTheWarmUpsAndNamedInOneWarning() throws Exception {
         FleetReport warmup = new FleetReport(500, 8, 500, 500, 1.0, 1.0, 0.25, null, null, Map.of(), Map.of(),
                 Map.of("AUTHORIZED", 20L, "OUT_OF_COMPLIANCE", 480L), null, null,
-                new FleetReport.OutOfCompliance(480, 500, "Default", Map.of("NA", "OUT_OF_COMPLIANCE")));
+                new FleetReport.OutOfCompliance(480, 500, "Default", Map.of("NA", "OUT_OF_COMPLIANCE")), null);
         FleetReport measured = new FleetReport(20000, 32, 20000, 20000, 1.0, 10.0, 5.0, null, null, Map.of(), Map.of(),
                 Map.of("OUT_OF_COMPLIANCE", 20000L), null, null, new FleetReport.OutOfCompliance(20000, 20000,
-                "Default", Map.of("NA", "OUT_OF_COMPLIANCE", "BOGUS", "INVALID_TAG"))).withWarmup(warmup);
+                "Default", Map.of("NA", "OUT_OF_COMPLIANCE", "BOGUS", "INVALID_TAG")), null).withWarmup(warmup);
         JsonNode out = new ObjectMapper().readTree(measured.toJson()).get("outOfCompliance");
         assertEquals(List.of("devices", "of", "virtualAccount", "tags"), keys(out));
         assertEquals(20480, out.get("devices").asInt());
