@@ -1,7 +1,9 @@
 package dev.smartsat.store;
 
 import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The databases the store runs on, and what differs between them: where their migrations live, and the few
@@ -13,6 +15,8 @@ enum Dialect {
     SQLITE("jdbc:sqlite:", "classpath:db/migration/sqlite", "INDEXED BY product_instance_auth_lapse"),
     /** Several nodes on one database (SPEC §10). Its planner picks the partial index unasked. */
     POSTGRESQL("jdbc:postgresql:", "classpath:db/migration/postgresql", "");
+
+    private static final String DIALECT = "dialect";
 
     private final String prefix;
     private final String migrations;
@@ -41,6 +45,12 @@ enum Dialect {
 
     void define(Jdbi jdbi) {
         jdbi.define("lapsedIndex", lapsedIndex);
+        jdbi.define(DIALECT, this);
+    }
+
+    /** The dialect a handle's Jdbi was defined for. */
+    static Dialect of(Handle handle) {
+        return (Dialect) handle.getConfig(SqlStatements.class).getAttribute(DIALECT);
     }
 
     /**
