@@ -19,9 +19,10 @@ public interface InstanceDao {
 
     /**
      * The device list's rows: a virtual account's instances that meet {@code <search>} (a condition on {@code :q}, or
-     * none) and {@code <status>} (an {@link InstanceFilter}'s, on {@code :now}). {@link InstanceList} fills both in.
+     * none) and {@code <status>} (an {@link InstanceFilter}'s, on {@code :now}), read as {@code <plan>} says (empty,
+     * or SQLite's NOT INDEXED). {@link InstanceList} fills them in.
      */
-    String LISTED = " FROM product_instance WHERE virtual_account_id = :va AND <search> AND <status>";
+    String LISTED = " FROM product_instance <plan> WHERE virtual_account_id = :va AND <search> AND <status>";
 
     /** How many instances have each pair of statuses, as {@code ProductInstance} computes them at {@code now}. */
     record StatusCount(String registrationStatus, String authorizationStatus, long count) {}
@@ -83,12 +84,12 @@ public interface InstanceDao {
 
     @SqlQuery("SELECT " + COLUMNS + LISTED + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
     @AllowUnusedBindings
-    List<ProductInstance> list(@Define("search") String search, @Define("status") String status,
-                               @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("now") Instant now,
+    List<ProductInstance> list(@Define("plan") String plan, @Define("search") String search,
+                               @Define("status") String status, @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("now") Instant now,
                                @Bind("limit") int limit, @Bind("offset") int offset);
 
     @SqlQuery("SELECT COUNT(*)" + LISTED)
     @AllowUnusedBindings
-    long count(@Define("search") String search, @Define("status") String status, @Bind("va") long virtualAccountId,
-               @Bind("q") String q, @Bind("now") Instant now);
+    long count(@Define("plan") String plan, @Define("search") String search, @Define("status") String status,
+               @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("now") Instant now);
 }

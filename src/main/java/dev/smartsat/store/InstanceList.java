@@ -20,6 +20,13 @@ public final class InstanceList {
     private static final String TRIGRAMS = "id IN (SELECT rowid FROM instance_search WHERE instance_search MATCH :q)";
     /** The trigram tokenizer indexes sequences of three characters: a shorter text has none to look up. */
     private static final int TRIGRAM = 3;
+    /**
+     * Up to this many instances found by the trigram index are read by id and sorted; more are better found by
+     * stepping through the virtual account's instances in list order and looking each up among them (SQLite's own
+     * choice, which for a few would step through all). At 1,000,000 instances: one found costs 15 ms of CPU by id
+     * and 63 ms stepping; all of them, 1.3 s by id and 0.4 s stepping.
+     */
+    private static final int FEW = 10_000;
 
     /** One page and the number of instances on all pages. */
     public record Page(long totalRecords, List<ProductInstance> instances) {}
@@ -58,16 +65,18 @@ public final class InstanceList {
                 return page.get();
             }
         }
+        String plan = "";
         String condition = "1 = 1";
         String q = null;
         if (search != null && tallied && search.codePointCount(0, search.length()) >= TRIGRAM) {
             condition = TRIGRAMS;
             q = "\"" + search.replace("\"", "\"\"") + "\"";
+            plan = tx.tally().searchMatches(q, FEW + 1) <= FEW ? "NOT INDEXED" : "";
         } else if (search != null) {
             condition = LIKE;
             q = "%" + search + "%";
         }
-        return new Page(dao.count(condition, filter.rows, va, q, now),
-                dao.list(condition, filter.rows, va, q, now, limit, offset));
+        return new Page(dao.count(plan, condition, filter.rows, va, q, now),
+                dao.list(plan, condition, filter.rows, va, q, now, limit, offset));
     }
 }

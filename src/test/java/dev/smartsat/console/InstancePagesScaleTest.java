@@ -58,6 +58,8 @@ class InstancePagesScaleTest {
             String token = sat.adminToken();
             int middle = count / 2;
             String few = SeededFleet.serial(count - 7).toLowerCase();
+            String piid = sat.server().store().read(tx -> TestSql.of(tx).createQuery("SELECT piid FROM product_instance"
+                    + " WHERE udi_serial = ?").bind(0, SeededFleet.serial(count / 3)).mapTo(String.class).one());
             Map<String, String> api = new LinkedHashMap<>();
             api.put("first page", "");
             api.put("offset " + middle, "?offset=" + middle);
@@ -65,8 +67,10 @@ class InstancePagesScaleTest {
             api.put("status=OUT_OF_COMPLIANCE offset " + middle, "?status=OUT_OF_COMPLIANCE&offset=" + middle);
             api.put("status=REGISTERED offset " + middle, "?status=REGISTERED&offset=" + middle);
             api.put("status=REGISTRATION_EXPIRED", "?status=REGISTRATION_EXPIRED");
+            api.put("status=AUTHORIZATION_EXPIRED", "?status=AUTHORIZATION_EXPIRED");
             api.put("status=RESERVED", "?status=RESERVED");
-            api.put("q=" + few, "?q=" + few);
+            api.put("q=" + few + " (a serial: every trigram common)", "?q=" + few);
+            api.put("q=" + piid.substring(0, 8) + " (an identifier's first 8)", "?q=" + piid.substring(0, 8));
             api.put("q=seed offset " + middle, "?q=seed&offset=" + middle);
             api.put("q=c9 (2 characters) offset " + middle, "?q=c9&offset=" + middle);
             api.put("q=zz (2 characters, none)", "?q=zz");
