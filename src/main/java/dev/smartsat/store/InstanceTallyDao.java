@@ -54,9 +54,9 @@ public interface InstanceTallyDao {
                                @Bind("to") long to, @Bind("now") Instant now, @Bind("limit") int limit,
                                @Bind("skip") long skip);
 
-    /** How many instances the trigram index finds for the FTS5 phrase {@code q}, counted up to {@code max}. */
-    @SqlQuery("SELECT COUNT(*) FROM (SELECT rowid FROM instance_search WHERE instance_search MATCH :q LIMIT :max)")
-    long searchMatches(@Bind("q") String q, @Bind("max") int max);
+    /** The ids of the instances the trigram index finds for the FTS5 phrase {@code q}, at most {@code max}. */
+    @SqlQuery("SELECT rowid FROM instance_search WHERE instance_search MATCH :q LIMIT :max")
+    List<Long> found(@Bind("q") String q, @Bind("max") int max);
 
     @SqlQuery("SELECT " + InstanceDao.COLUMNS + " FROM product_instance WHERE id IN (<ids>)")
     List<ProductInstance> byIds(@BindList("ids") List<Long> ids);
