@@ -18,9 +18,9 @@ public interface InstanceDao {
             + " reservation_status";
 
     /**
-     * The device list's rows: a virtual account's instances that meet {@code <search>} (a condition on {@code :q}, or
-     * none) and {@code <status>} (an {@link InstanceFilter}'s, on {@code :now}), read as {@code <plan>} says (empty,
-     * or SQLite's NOT INDEXED). {@link InstanceList} fills them in.
+     * The device list's rows: a virtual account's instances that meet {@code <search>} (a condition on {@code :q} and
+     * {@code :found}, or none) and {@code <status>} (an {@link InstanceFilter}'s, on {@code :now}), read as {@code
+     * <plan>} says (empty, or SQLite's NOT INDEXED). {@link InstanceList} fills them in.
      */
     String LISTED = " FROM product_instance <plan> WHERE virtual_account_id = :va AND <search> AND <status>";
 
@@ -85,11 +85,13 @@ public interface InstanceDao {
     @SqlQuery("SELECT " + COLUMNS + LISTED + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
     @AllowUnusedBindings
     List<ProductInstance> list(@Define("plan") String plan, @Define("search") String search,
-                               @Define("status") String status, @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("now") Instant now,
-                               @Bind("limit") int limit, @Bind("offset") int offset);
+                               @Define("status") String status, @Bind("va") long virtualAccountId, @Bind("q") String q,
+                               @Bind("found") String found, @Bind("now") Instant now, @Bind("limit") int limit,
+                               @Bind("offset") int offset);
 
     @SqlQuery("SELECT COUNT(*)" + LISTED)
     @AllowUnusedBindings
     long count(@Define("plan") String plan, @Define("search") String search, @Define("status") String status,
-               @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("now") Instant now);
+               @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("found") String found,
+               @Bind("now") Instant now);
 }

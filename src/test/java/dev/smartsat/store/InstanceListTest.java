@@ -40,8 +40,13 @@ class InstanceListTest {
     private static final List<String> STATUSES = Arrays.asList(null, ProductInstance.REGISTERED,
             ProductInstance.REGISTRATION_EXPIRED, ProductInstance.RESERVED, ProductInstance.AUTHORIZED,
             ProductInstance.OUT_OF_COMPLIANCE, ProductInstance.NO_LICENSES_IN_USE, ProductInstance.AUTHORIZATION_EXPIRED);
-    /** Found by the trigram index in many rows and in some; too short for it; a quote, which FTS5 syntax escapes. */
-    private static final List<String> SEARCHES = Arrays.asList(null, ".example.com", "sn1", "7", "a\"b");
+    /**
+     * Found by the trigram index in many rows and in some; too short for it; a quote, which FTS5 syntax escapes;
+     * non-ASCII letters, which SQLite's LOWER and LIKE leave as they are (PostgreSQL's LOWER may fold them: école
+     * is asked of SQLite only), while its trigram index folds them.
+     */
+    private static final List<String> SEARCHES = Arrays.asList(null, ".example.com", "sn1", "7", "a\"b", "café",
+            "école");
 
     @Parameter
     TestDatabase database;
@@ -145,7 +150,7 @@ class InstanceListTest {
         boolean sqlite = database == TestDatabase.SQLITE;
         for (long va : vas) {
             for (String status : STATUSES) {
-                for (String search : SEARCHES) {
+                for (String search : SEARCHES.stream().filter(q -> sqlite || !"école".equals(q)).toList()) {
                     List<Long> expected = all.stream().filter(i -> i.virtualAccountId() == va)
                             .filter(i -> status == null || matches(i, status))
                             .filter(i -> search == null || found(i, search))
@@ -185,7 +190,14 @@ class InstanceListTest {
 
     private static boolean found(ProductInstance i, String search) {
         return Stream.of(i.piid(), i.hostname(), i.udiPid(), i.udiSerial())
-                .anyMatch(text -> text != null && text.toLowerCase(Locale.ROOT).contains(search));
+                .anyMatch(text -> text != null && asciiLowerCase(text).contains(search));
+    }
+
+    /** What SQLite's LOWER makes of a text: only A to Z are lowered. */
+    private static String asciiLowerCase(String text) {
+        StringBuilder lower = new StringBuilder(text.length());
+        text.chars().forEach(c -> lower.append((char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c)));
+        return lower.toString();
     }
 
     private static long[] accounts(Store store) {
@@ -221,7 +233,8 @@ class InstanceListTest {
             int step = random.nextInt(10);
             registered += step < 3 ? 0 : step < 8 ? random.nextInt(2000) : random.nextInt(3 * 3_600_000);
             boolean reserved = random.nextInt(30) == 0;
-            String hostname = reserved || random.nextInt(5) == 0 ? null : "Host-" + id + ".Example.COM";
+            String hostname = reserved || random.nextInt(5) == 0 ? null
+                    : random.nextInt(6) == 0 ? "ÉCOLE-" + id + ".Café.Example.COM" : "Host-" + id + ".Example.COM";
             long regExpires = random.nextInt(10) == 0 ? NOW.minusSeconds(random.nextInt(86_400)).toEpochMilli()
                     : registered + Duration.ofDays(365).toMillis();
             String authStatus;
