@@ -40,8 +40,10 @@ final class SyncApi {
         // Checked before the request is made: a refused call must not use up a sequence.
         boolean gzip = gzipParam(ctx.queryParam("gzip"));
         SatelliteSync.RequestFile file = sync.satellite().newRequest(gzip);
-        // Streamed from the file, which closing the stream deletes once it is sent (or the client went away).
+        // Streamed from the file, which closing the stream deletes once it is sent (or the client went away), as it is:
+        // its length is announced, so Javalin must not gzip it on the way (ask gzip=true for that).
         ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"");
+        ctx.disableCompression();
         ctx.res().setContentLengthLong(file.length());
         ctx.contentType(file.contentType()).result(file.open());
     }

@@ -189,8 +189,12 @@ final class Pages {
         attachment(ctx, fileName, contentType).result(body);
     }
 
-    /** {@link #download(Context, String, String, byte[])} of {@code length} bytes read from {@code body}, then closed. */
+    /**
+     * {@link #download(Context, String, String, byte[])} of {@code length} bytes read from {@code body}, then closed;
+     * sent as they are, since their length is announced.
+     */
     static void download(Context ctx, String fileName, String contentType, long length, InputStream body) {
+        ctx.disableCompression();
         ctx.res().setContentLengthLong(length);
         attachment(ctx, fileName, contentType).result(body);
     }
