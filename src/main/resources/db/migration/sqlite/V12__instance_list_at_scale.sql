@@ -89,6 +89,12 @@ CREATE INDEX product_instance_registration_lapse ON product_instance (virtual_ac
 CREATE VIRTUAL TABLE instance_search USING fts5(piid, hostname, udi_pid, udi_serial, content='product_instance',
     content_rowid='id', tokenize='trigram');
 INSERT INTO instance_search (instance_search) VALUES ('rebuild');
+-- Every transaction that registers a device writes a small segment of the index, and FTS5 by default merges
+-- segments a little at each write once 4 wait at a level: into a million instances, a one-row transaction then
+-- took 584 us instead of 170 without the index. Merging 16 at a time (64 before a write must merge at once) does
+-- the same work in fewer, larger steps: 277 us, and q finds its rows as fast.
+INSERT INTO instance_search (instance_search, rank) VALUES ('automerge', 16);
+INSERT INTO instance_search (instance_search, rank) VALUES ('crisismerge', 64);
 
 CREATE TRIGGER instance_search_insert AFTER INSERT ON product_instance BEGIN
     INSERT INTO instance_search (rowid, piid, hostname, udi_pid, udi_serial)
