@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dsmartsat.instancesBenchmark=N} it seeds N instances into Default ({@link SeededFleet}) and times, over real HTTPS
  * on a warmed server, the API's device list (first page, the middle page, each status filter, {@code q}), the console's
  * Product Instances page, the licenses view and a sync request file. {@code -Dsmartsat.instancesBenchmark.dir=DIR}
- * keeps the satellite's data and certs in DIR (seeded once, then reused), for {@code serve} to be measured on them. It
- * prints the times and asserts only what the pages hold, never a duration.
+ * keeps the satellite's data and certs in DIR (seeded once, then reused), for {@code serve} to be measured on them
+ * (examples/benchmarks/one-million.sh; {@code -Dsmartsat.instancesBenchmark.seedOnly=true} only seeds). It prints the
+ * times and asserts only what the pages hold, never a duration.
  */
 class InstancePagesScaleTest {
     private static final String PAGE = "/console/accounts/Example%20Corp/virtual-accounts/Default/instances";
@@ -55,6 +56,9 @@ class InstancePagesScaleTest {
                 System.out.printf("seeded %,d instances in %.1f s%n", wanted - seeded, (System.nanoTime() - t0) / 1e9);
             }
             int count = (int) Math.max(seeded, wanted);
+            if (Boolean.getBoolean("smartsat.instancesBenchmark.seedOnly")) {
+                return;
+            }
             String token = sat.adminToken();
             int middle = count / 2;
             String few = SeededFleet.serial(count - 7).toLowerCase();
