@@ -39,14 +39,13 @@ final class SyncApi {
     void requestFile(Context ctx) {
         // Checked before the request is made: a refused call must not use up a sequence.
         boolean gzip = gzipParam(ctx.queryParam("gzip"));
-        SatelliteSync.RequestFile file = sync.satellite().newRequest();
-        if (gzip) {
-            ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName() + ".gz\"");
-            ctx.contentType("application/gzip").result(SyncFiles.gzip(file.json()));
-        } else {
-            ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"");
-            ctx.contentType("application/json").result(file.json());
-        }
+        SatelliteSync.RequestFile file = sync.satellite().newRequest(gzip);
+        // Streamed from the file, which closing the stream deletes once it is sent (or the client went away), as it is:
+        // its length is announced, so Javalin must not gzip it on the way (ask gzip=true for that).
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"");
+        ctx.disableCompression();
+        ctx.res().setContentLengthLong(file.length());
+        ctx.contentType(file.contentType()).result(file.open());
     }
 
     private static boolean gzipParam(String value) {

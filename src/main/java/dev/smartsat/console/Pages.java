@@ -7,6 +7,7 @@ import dev.smartsat.core.ClientError;
 import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.Alerts;
 import io.javalin.http.Context;
+import java.io.InputStream;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,21 @@ final class Pages {
 
     /** Answers with a file the browser saves as {@code fileName} rather than shows. */
     static void download(Context ctx, String fileName, String contentType, byte[] body) {
-        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
-                .header("Cache-Control", "no-store").contentType(contentType).result(body);
+        attachment(ctx, fileName, contentType).result(body);
+    }
+
+    /**
+     * {@link #download(Context, String, String, byte[])} of {@code length} bytes read from {@code body}, then closed;
+     * sent as they are, since their length is announced.
+     */
+    static void download(Context ctx, String fileName, String contentType, long length, InputStream body) {
+        ctx.disableCompression();
+        ctx.res().setContentLengthLong(length);
+        attachment(ctx, fileName, contentType).result(body);
+    }
+
+    private static Context attachment(Context ctx, String fileName, String contentType) {
+        return ctx.header("Content-Disposition", "attachment; filename=\"" + fileName.replaceAll("[^A-Za-z0-9._-]", "_")
+                + "\"").header("Cache-Control", "no-store").contentType(contentType);
     }
 }

@@ -9,7 +9,6 @@ import dev.smartsat.sync.SyncStatus;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -86,13 +85,9 @@ public final class SyncPages {
 
     /** Download Request File: a new request, with the next sequence, as a file the browser saves; gzip if asked. */
     void requestFile(Context ctx) {
-        write(ctx, "download sync request files", "request", () -> sync.satellite().newRequest()).ifPresent(file -> {
-            if ("true".equals(ctx.formParam("gzip"))) {
-                Pages.download(ctx, file.fileName() + ".gz", "application/gzip", SyncFiles.gzip(file.json()));
-            } else {
-                Pages.download(ctx, file.fileName(), "application/json", file.json().getBytes(StandardCharsets.UTF_8));
-            }
-        });
+        boolean gzip = "true".equals(ctx.formParam("gzip"));
+        write(ctx, "download sync request files", "request", () -> sync.satellite().newRequest(gzip))
+                .ifPresent(file -> Pages.download(ctx, file.fileName(), file.contentType(), file.length(), file.open()));
     }
 
     /**

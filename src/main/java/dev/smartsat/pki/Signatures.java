@@ -50,6 +50,20 @@ public final class Signatures {
     }
 
     /**
+     * A signature over data too large to hold at once (a sync file's payload): {@link Signature#update} it as it is
+     * written, then {@link Signature#sign}. An engine of its own, since the payload may take seconds to write.
+     */
+    public static Signature signer(PrivateKey key) {
+        Signature engine = newEngine();
+        try {
+            engine.initSign(key, Crypto.random());
+            return engine;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with a " + key.getAlgorithm() + " key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Whether {@code signature} is a valid DER signature of {@code data} under {@code key}. Anything that
      * cannot be a valid signature — malformed DER, a missing value, a key of another type — is simply
      * {@code false}, because the caller's answer to all of them is the same BAD_SIGNATURE.

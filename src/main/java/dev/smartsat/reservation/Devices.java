@@ -8,7 +8,7 @@ import dev.smartsat.licensing.Accounts;
 import dev.smartsat.licensing.Compliance;
 import dev.smartsat.licensing.Events;
 import dev.smartsat.licensing.Registrations;
-import dev.smartsat.store.InstanceDao;
+import dev.smartsat.store.InstanceList;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.Tx;
 import dev.smartsat.store.UsageDao;
@@ -78,18 +78,14 @@ public final class Devices {
         if (status != null && !STATUSES.contains(status)) {
             throw new ClientError.BadRequest("status", "status must be one of " + STATUSES + ", not '" + status + "'");
         }
-        String like = q == null || q.isBlank() ? null : "%" + q.strip().toLowerCase(Locale.ROOT)
-                .replace("\\", "").replace("%", "").replace("_", "") + "%";
+        // Case-insensitive, and a plain substring: LIKE's wildcards and escape are dropped rather than matched.
+        String search = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT)
+                .replace("\\", "").replace("%", "").replace("_", "");
         return store.read(tx -> {
             VirtualAccount va = Accounts.virtualAccount(tx, account, virtualAccount);
             Instant now = clock.instant();
-            InstanceDao dao = tx.instances();
-            if (ProductInstance.RESERVED.equals(status)) {
-                return new Page(dao.countReserved(va.id(), like),
-                        withUsage(tx, va, dao.listReserved(va.id(), like, limit, offset), now));
-            }
-            List<ProductInstance> instances = dao.list(va.id(), status, like, now, limit, offset);
-            return new Page(dao.count(va.id(), status, like, now), withUsage(tx, va, instances, now));
+            InstanceList.Page page = tx.instanceList().page(va.id(), status, search, now, limit, offset);
+            return new Page(page.totalRecords(), withUsage(tx, va, page.instances(), now));
         });
     }
 

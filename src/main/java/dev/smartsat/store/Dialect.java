@@ -1,7 +1,9 @@
 package dev.smartsat.store;
 
 import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * The databases the store runs on, and what differs between them: where their migrations live, and the few
@@ -10,18 +12,24 @@ import org.jdbi.v3.core.Jdbi;
  */
 enum Dialect {
     /** The embedded default: one file, one process. */
-    SQLITE("jdbc:sqlite:", "classpath:db/migration/sqlite", "INDEXED BY product_instance_auth_lapse"),
+    SQLITE("jdbc:sqlite:", "classpath:db/migration/sqlite", "INDEXED BY product_instance_auth_lapse",
+            "INDEXED BY product_instance_va"),
     /** Several nodes on one database (SPEC §10). Its planner picks the partial index unasked. */
-    POSTGRESQL("jdbc:postgresql:", "classpath:db/migration/postgresql", "");
+    POSTGRESQL("jdbc:postgresql:", "classpath:db/migration/postgresql", "", "");
+
+    private static final String DIALECT = "dialect";
 
     private final String prefix;
     private final String migrations;
     private final String lapsedIndex;
+    /** A virtual account's instances in registration order: SQLite would sort a million of them by id otherwise. */
+    private final String registeredOrder;
 
-    Dialect(String prefix, String migrations, String lapsedIndex) {
+    Dialect(String prefix, String migrations, String lapsedIndex, String registeredOrder) {
         this.prefix = prefix;
         this.migrations = migrations;
         this.lapsedIndex = lapsedIndex;
+        this.registeredOrder = registeredOrder;
     }
 
     static Dialect of(String url) {
@@ -41,6 +49,13 @@ enum Dialect {
 
     void define(Jdbi jdbi) {
         jdbi.define("lapsedIndex", lapsedIndex);
+        jdbi.define("registeredOrder", registeredOrder);
+        jdbi.define(DIALECT, this);
+    }
+
+    /** The dialect a handle's Jdbi was defined for. */
+    static Dialect of(Handle handle) {
+        return (Dialect) handle.getConfig(SqlStatements.class).getAttribute(DIALECT);
     }
 
     /**

@@ -4,7 +4,9 @@ import dev.smartsat.core.ProductInstance;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.AllowUnusedBindings;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -16,20 +18,11 @@ public interface InstanceDao {
             + " reservation_status";
 
     /**
-     * The device list filter: {@code status} is one of the registration or authorization statuses
-     * (null for all), {@code q} a case-insensitive substring of identifier, host name, PID or serial.
+     * The device list's rows: a virtual account's instances that meet {@code <search>} (a condition on {@code :q} and
+     * {@code :found}, or none) and {@code <status>} (an {@link InstanceFilter}'s, on {@code :now}), read as {@code
+     * <plan>} says (empty, or SQLite's NOT INDEXED). {@link InstanceList} fills them in.
      */
-    String FILTER = " FROM product_instance WHERE virtual_account_id = :va"
-            + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(COALESCE(hostname, '')) LIKE :q"
-            + "      OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)"
-            + " AND (:status IS NULL"
-            + "  OR (:status = 'REGISTERED' AND registration_expires_at > :now AND reservation_status IS NULL)"
-            + "  OR (:status = 'REGISTRATION_EXPIRED' AND registration_expires_at <= :now)"
-            + "  OR (:status = 'AUTHORIZATION_EXPIRED' AND authorization_expires_at <= :now)"
-            + "  OR (:status = 'NO_LICENSES_IN_USE' AND (authorization_status IS NULL OR authorization_status = :status)"
-            + "      AND (authorization_expires_at IS NULL OR authorization_expires_at > :now))"
-            + "  OR (:status IN ('AUTHORIZED', 'OUT_OF_COMPLIANCE') AND authorization_status = :status"
-            + "      AND authorization_expires_at > :now))";
+    String LISTED = " FROM product_instance <plan> WHERE virtual_account_id = :va AND <search> AND <status>";
 
     /** How many instances have each pair of statuses, as {@code ProductInstance} computes them at {@code now}. */
     record StatusCount(String registrationStatus, String authorizationStatus, long count) {}
@@ -89,11 +82,16 @@ public interface InstanceDao {
     @SqlQuery("SELECT COUNT(*)" + RESERVED)
     long countReserved(@Bind("va") long virtualAccountId, @Bind("q") String q);
 
-    @SqlQuery("SELECT " + COLUMNS + FILTER + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
-    List<ProductInstance> list(@Bind("va") long virtualAccountId, @Bind("status") String status, @Bind("q") String q,
-                               @Bind("now") Instant now, @Bind("limit") int limit, @Bind("offset") int offset);
+    @SqlQuery("SELECT " + COLUMNS + LISTED + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
+    @AllowUnusedBindings
+    List<ProductInstance> list(@Define("plan") String plan, @Define("search") String search,
+                               @Define("status") String status, @Bind("va") long virtualAccountId, @Bind("q") String q,
+                               @Bind("found") String found, @Bind("now") Instant now, @Bind("limit") int limit,
+                               @Bind("offset") int offset);
 
-    @SqlQuery("SELECT COUNT(*)" + FILTER)
-    long count(@Bind("va") long virtualAccountId, @Bind("status") String status, @Bind("q") String q,
+    @SqlQuery("SELECT COUNT(*)" + LISTED)
+    @AllowUnusedBindings
+    long count(@Define("plan") String plan, @Define("search") String search, @Define("status") String status,
+               @Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("found") String found,
                @Bind("now") Instant now);
 }

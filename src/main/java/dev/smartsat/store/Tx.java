@@ -18,6 +18,7 @@ public final class Tx {
     private EventDao events;
     private FaultDao faults;
     private InstanceDao instances;
+    private InstanceTallyDao tally;
     private LeaseDao leases;
     private LicensePoolDao pools;
     private MailDao mail;
@@ -93,6 +94,19 @@ public final class Tx {
             instances = handle.attach(InstanceDao.class);
         }
         return instances;
+    }
+
+    /** SQLite's instance_tally (V12); see {@link InstanceTally}. */
+    InstanceTallyDao tally() {
+        if (tally == null) {
+            tally = handle.attach(InstanceTallyDao.class);
+        }
+        return tally;
+    }
+
+    /** The device list's pages, found the fastest way this database allows. */
+    public InstanceList instanceList() {
+        return new InstanceList(this, Dialect.of(handle) == Dialect.SQLITE);
     }
 
     public LeaseDao leases() {

@@ -149,13 +149,13 @@ public final class ConnectedSync implements AutoCloseable {
     private boolean exchange() {
         SatelliteSync.RequestFile request;
         try {
-            request = sync.newRequest();
+            request = sync.newRequest(true);
         } catch (RuntimeException e) {
             sync.recordFailure(SatelliteSync.Via.NETWORK, "the sync request could not be made: " + e.getMessage());
             return false;
         }
         InputStream answer;
-        try {
+        try (request) {
             Faults.Decision fault = faults.upstream();
             if (fault.delayMs() > 0) {
                 Thread.sleep(fault.delayMs());
@@ -165,7 +165,7 @@ public final class ConnectedSync implements AutoCloseable {
                         + " upstream answered sync request " + request.sequence() + " with HTTP " + fault.status());
                 return false;
             }
-            answer = link.exchange(request.json());
+            answer = link.exchange(request);
         } catch (UpstreamLink.Failure e) {
             sync.recordFailure(SatelliteSync.Via.NETWORK, e.getMessage());
             return false;

@@ -11,8 +11,15 @@ import dev.smartsat.store.AccountDao;
 import dev.smartsat.store.EventDao;
 import dev.smartsat.store.Store;
 import dev.smartsat.store.Tx;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -20,6 +27,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class SatelliteSync {
     private static final Logger log = LoggerFactory.getLogger(SatelliteSync.class);
     static final int MAX_REASON = 2000;
+    private static final int BUFFER = 64 * 1024;
 
     /** How a sync travelled, for messages: a file carried by hand, or the network. */
     public enum Via {
@@ -43,12 +52,57 @@ public final class SatelliteSync {
         }
     }
 
-    /** A sync request ready to leave: its sequence and the signed file. */
-    public record RequestFile(String satelliteId, long sequence, String json) {
+    /**
+     * A sync request ready to leave: its sequence and the signed file, written to a temporary file (gzipped if
+     * asked) rather than held in memory, since a million instances make half a gigabyte of it. Closing it, or the
+     * stream {@link #open} gives, deletes the file.
+     */
+    public record RequestFile(String satelliteId, long sequence, Path file, boolean gzip) implements AutoCloseable {
         /** What a browser saves it as. */
         public String fileName() {
             return "sync-request-" + satelliteId.substring(0, Math.min(8, satelliteId.length())) + "-" + sequence
-                    + ".json";
+                    + ".json" + (gzip ? ".gz" : "");
+        }
+
+        public String contentType() {
+            return gzip ? "application/gzip" : "application/json";
+        }
+
+        /** The file's size in bytes. */
+        public long length() {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The file's bytes; closing the stream deletes the file. */
+        public InputStream open() {
+            try {
+                return new FilterInputStream(new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            RequestFile.this.close();
+                        }
+                    }
+                };
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("cannot delete the sync request's temporary file {}: {}", file, e.getMessage());
+            }
         }
     }
 
@@ -108,15 +162,39 @@ public final class SatelliteSync {
                 .orElseThrow(() -> new IllegalStateException("the sync state row is missing"));
     }
 
-    /** A new sync request: the sequence rises first, so every request made carries a sequence of its own. */
-    public RequestFile newRequest() {
+    /**
+     * A new sync request, gzipped if asked: the sequence rises first, so every request made carries a sequence of
+     * its own. The envelope is written as the store is read, in one snapshot held only while the file is written
+     * (not while a client downloads it), and signed as it is written.
+     */
+    public RequestFile newRequest(boolean gzip) {
         SyncState issued = store.write(tx -> {
             tx.sync().issue();
             return state(tx);
         });
-        SyncRequest request = store.read(tx -> builder.build(tx, issued, clock.instant()));
-        log.info("sync request {} made for satellite {}", issued.lastSequenceIssued(), issued.satelliteId());
-        return new RequestFile(issued.satelliteId(), issued.lastSequenceIssued(), SignedDocument.seal(request, pki));
+        long t0 = System.nanoTime();
+        RequestFile request;
+        try {
+            request = new RequestFile(issued.satelliteId(), issued.lastSequenceIssued(),
+                    Files.createTempFile("smartsat-sync-request-", gzip ? ".json.gz" : ".json"), gzip);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file for the sync request", e);
+        }
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(request.file()), BUFFER);
+             OutputStream out = gzip ? new GZIPOutputStream(file, BUFFER) : file) {
+            store.read(tx -> {
+                Instant now = clock.instant();
+                SignedDocument.seal(out, payload -> builder.write(tx, issued, now, payload), pki);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            request.close();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot write the sync request", io)
+                    : (RuntimeException) e;
+        }
+        log.info("sync request {} made for satellite {}: {} bytes{} in {} ms", issued.lastSequenceIssued(),
+                issued.satelliteId(), request.length(), gzip ? " gzipped" : "", (System.nanoTime() - t0) / 1_000_000);
+        return request;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.smartsat.transport.Envelope;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -30,6 +31,14 @@ record SignedDocument(Envelope envelope, X509Certificate signer, String type, St
     static String seal(Object payload, Pki pki) {
         String json = SyncJson.write(payload);
         return Envelope.sign(json, pki.signingKey(), pki.signingKeyId(), PemFiles.toPem(pki.signingCert())).toJson();
+    }
+
+    /**
+     * {@link #seal(Object, Pki)} for a payload too large to hold: {@code payload} writes it, and it is signed and
+     * written to {@code out} as it goes (see {@link Envelope#write}).
+     */
+    static void seal(OutputStream out, Envelope.PayloadWriter payload, Pki pki) throws IOException {
+        Envelope.write(out, payload, pki.signingKey(), pki.signingKeyId(), PemFiles.toPem(pki.signingCert()));
     }
 
     /**

@@ -47,17 +47,17 @@ final class UpstreamLink {
     }
 
     /**
-     * Posts the signed request, gzipped, and returns the upstream's answer, a sync response file, as a stream
+     * Posts the signed request (a gzipped file), and returns the upstream's answer, a sync response file, as a stream
      * the caller reads (and closes): gzip on the wire when the upstream sends it so, at most {@code maxBytes}.
      */
-    InputStream exchange(String requestEnvelope) throws Failure, InterruptedException {
+    InputStream exchange(SatelliteSync.RequestFile request) throws Failure, InterruptedException {
         URI base = base();
         HttpClient client = client();
         String token = token(client, base);
         HttpRequest post = HttpRequest.newBuilder(base.resolve(SYNC_PATH)).timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(SyncFiles.gzip(requestEnvelope))).build();
+                .POST(body(request)).build();
         HttpResponse<InputStream> answer = send(client, post, HttpResponse.BodyHandlers.ofInputStream(),
                 "the sync request");
         boolean gzip = answer.headers().firstValue("Content-Encoding").filter("gzip"::equalsIgnoreCase).isPresent();
@@ -67,6 +67,17 @@ final class UpstreamLink {
                     + message(errorBody(body)));
         }
         return body;
+    }
+
+    private static HttpRequest.BodyPublisher body(SatelliteSync.RequestFile request) throws Failure {
+        if (!request.gzip()) {
+            throw new IllegalArgumentException("the sync request travels gzipped");
+        }
+        try {
+            return HttpRequest.BodyPublishers.ofFile(request.file());
+        } catch (java.io.FileNotFoundException e) {
+            throw new Failure("the sync request file is gone: " + e.getMessage());
+        }
     }
 
     /** The start of an error answer, enough for its message; the rest is not read. */

@@ -12,6 +12,7 @@ import dev.smartsat.pki.Crypto;
 import dev.smartsat.pki.Signatures;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -56,6 +57,121 @@ public record Envelope(String payload, Signature signature) {
         byte[] signature = Signatures.sign(key, payload.getBytes(StandardCharsets.UTF_8));
         return new Envelope(payload, new Signature(Crypto.SIGNATURE_ALGORITHM, keyId,
                 Base64.getEncoder().encodeToString(signature), certificatePem));
+    }
+
+    /** Writes a payload too large to hold in memory (a sync file's) as UTF-8 JSON to the stream it is given. */
+    @FunctionalInterface
+    public interface PayloadWriter {
+        void write(OutputStream payload) throws IOException;
+    }
+
+    /**
+     * Writes the envelope {@link #sign} and {@link #toJson} would make, without ever holding the payload: its bytes
+     * are signed and escaped into a JSON string as {@code payload} writes them, and the signature follows (the
+     * payload comes first in an envelope). {@code out} is not closed.
+     */
+    public static void write(OutputStream out, PayloadWriter payload, PrivateKey key, String keyId,
+                             String certificatePem) throws IOException {
+        java.security.Signature signer = Signatures.signer(key);
+        out.write("{\"payload\":\"".getBytes(StandardCharsets.US_ASCII));
+        JsonStringBytes escaped = new JsonStringBytes(out, signer);
+        payload.write(escaped);
+        escaped.flush();
+        byte[] signature;
+        try {
+            signature = signer.sign();
+        } catch (java.security.SignatureException e) {
+            throw new IllegalStateException("cannot sign the payload: " + e.getMessage(), e);
+        }
+        out.write("\",\"signature\":".getBytes(StandardCharsets.US_ASCII));
+        out.write(MAPPER.writeValueAsBytes(new Signature(Crypto.SIGNATURE_ALGORITHM, keyId,
+                Base64.getEncoder().encodeToString(signature), certificatePem)));
+        out.write('}');
+    }
+
+    /**
+     * UTF-8 bytes on their way into a JSON string, escaped as Jackson escapes them ({@code "}, {@code \\} and the
+     * control characters; every other byte, multi-byte UTF-8 included, as it is), and signed as they are.
+     */
+    private static final class JsonStringBytes extends OutputStream {
+        private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+        private final OutputStream out;
+        private final java.security.Signature signer;
+        private final byte[] buffer = new byte[64 * 1024];
+        private int used;
+
+        JsonStringBytes(OutputStream out, java.security.Signature signer) {
+            this.out = out;
+            this.signer = signer;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                signer.update(b, off, len);
+            } catch (java.security.SignatureException e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = off; i < off + len; i++) {
+                if (used > buffer.length - 6) {
+                    drain();
+                }
+                byte c = b[i];
+                if (c == '"' || c == '\\') {
+                    buffer[used++] = '\\';
+                    buffer[used++] = c;
+                } else if (c >= 0 && c < 0x20) {
+                    used = control(c);
+                } else {
+                    buffer[used++] = c;
+                }
+            }
+        }
+
+        private int control(byte c) {
+            int at = used;
+            buffer[at++] = '\\';
+            char shortForm = switch (c) {
+                case '\b' -> 'b';
+                case '\t' -> 't';
+                case '\n' -> 'n';
+                case '\f' -> 'f';
+                case '\r' -> 'r';
+                default -> 0;
+            };
+            if (shortForm != 0) {
+                buffer[at++] = (byte) shortForm;
+                return at;
+            }
+            buffer[at++] = 'u';
+            buffer[at++] = '0';
+            buffer[at++] = '0';
+            buffer[at++] = HEX[c >> 4];
+            buffer[at++] = HEX[c & 0xF];
+            return at;
+        }
+
+        private void drain() throws IOException {
+            out.write(buffer, 0, used);
+            used = 0;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
     }
 
     /** Whether the signature verifies over the payload's exact bytes with {@code key}. */

@@ -1,7 +1,6 @@
 package dev.smartsat.sync;
 
 import static dev.smartsat.sync.SyncPair.API;
-import static dev.smartsat.sync.SyncPair.NETWORK_ADVANTAGE;
 import static dev.smartsat.sync.SyncPair.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
-import dev.smartsat.store.TestSql;
+import dev.smartsat.store.SeededFleet;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +26,7 @@ public class LargeSyncTest {
     void aSyncRequestOverOneMebibyteTravelsAndIsReportedUpstream(@TempDir Path dir) {
         try (SyncPair pair = SyncPair.start(dir, "disconnected")) {
             int count = 4000;
-            insertInstances(pair.satellite, count);
+            SeededFleet.insert(pair.satellite, count);
             byte[] request = pair.requestFile();
             assertTrue(request.length > 1024 * 1024, "the request is " + request.length + " bytes");
 
@@ -52,7 +47,7 @@ public class LargeSyncTest {
     void benchmark(@TempDir Path dir) {
         int count = Integer.parseInt(System.getProperty("smartsat.syncBenchmark"));
         try (SyncPair pair = SyncPair.start(dir, "disconnected")) {
-            insertInstances(pair.satellite, count);
+            SeededFleet.insert(pair.satellite, count);
             Response warmUp = pair.processOnline(pair.requestFile()); // every path once, for the JIT
             assertEquals(200, warmUp.status(), warmUp.toString());
             assertEquals(200, pair.upload(warmUp.body().getBytes(StandardCharsets.UTF_8)).status());
@@ -91,33 +86,5 @@ public class LargeSyncTest {
             System.out.printf("cssm process-sync of %d instances (in-process, beside the server, store opened and closed): %d ms%n",
                     count, (t1 - t0) / 1_000_000);
         }
-    }
-
-    /** {@code count} authorized instances in Default, each using 1 Network Advantage license. */
-    public static void insertInstances(TestSatellite sat, int count) {
-        Instant now = sat.server().clock().instant();
-        long registered = now.toEpochMilli();
-        long expires = now.plus(Duration.ofDays(365)).toEpochMilli();
-        long authExpires = now.plus(Duration.ofDays(90)).toEpochMilli();
-        sat.server().store().write(tx -> {
-            long va = TestSql.of(tx).createQuery("SELECT id FROM virtual_account WHERE name = 'Default'").mapTo(Long.class).one();
-            PreparedBatch instances = TestSql.of(tx).prepareBatch("INSERT INTO product_instance (id, piid, virtual_account_id, udi_pid,"
-                    + " udi_serial, hostname, export_controlled, registered_at, last_contact_at, cert_serial,"
-                    + " cert_public_key, cert_issued_at, registration_expires_at, last_auth_at, authorization_expires_at,"
-                    + " authorization_status) VALUES (?, ?, ?, 'C9300-24UX', ?, ?, 0, ?, ?, ?, 'key', ?, ?, ?, ?, 'AUTHORIZED')");
-            PreparedBatch usage = TestSql.of(tx).prepareBatch("INSERT INTO instance_usage (instance_id, virtual_account_id,"
-                    + " entitlement_tag, count, first_authorized_at, live_until, status, queue_position)"
-                    + " VALUES (?, ?, ?, 1, ?, ?, 'AUTHORIZED', ?)");
-            for (int i = 0; i < count; i++) {
-                long id = 1_000_000L + i;
-                instances.add(id, UUID.randomUUID().toString(), va, String.format("BENCH%06d", i),
-                        "switch-" + i + ".example.com", registered, registered, Long.toHexString(id), registered, expires,
-                        registered, authExpires);
-                usage.add(id, va, NETWORK_ADVANTAGE, registered, authExpires, id);
-            }
-            instances.execute();
-            usage.execute();
-            return null;
-        });
     }
 }

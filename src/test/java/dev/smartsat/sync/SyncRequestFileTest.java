@@ -8,18 +8,30 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.TestSatellite.Response;
 import dev.smartsat.pki.PemFiles;
+import dev.smartsat.store.SeededFleet;
 import dev.smartsat.store.TestSql;
 import dev.smartsat.transport.Envelope;
 import dev.smartsat.transport.TestDevice;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +92,70 @@ class SyncRequestFileTest {
             assertEquals("Default", transfer.get("fromVirtualAccount").asText());
             assertEquals("Lab", transfer.get("toVirtualAccount").asText());
             assertEquals(1, transfer.get("quantity").asLong());
+        }
+    }
+
+    /**
+     * The file is written to disk as the store is read and sent from there, gzipped on asking: the gzipped file is
+     * the plain one gzipped (but for the next sequence and its time), its length is announced, its signature holds
+     * over a payload with quotes, backslashes, control characters and non-ASCII letters, and no file is left behind.
+     */
+    @Test
+    void theGzippedFileIsThePlainOneGzippedAndNothingIsLeftBehind(@TempDir Path dir) throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = requestFiles(tmp);
+        try (TestSatellite sat = TestSatellite.start(dir)) {
+            String admin = sat.adminToken();
+            SeededFleet.insert(sat, 300);
+            String hostname = "h\u00e9\u00df \"quoted\" back\\slash\ttab\nline\u0001";
+            sat.server().store().write(tx -> TestSql.of(tx).execute("UPDATE product_instance SET hostname = ?"
+                    + " WHERE udi_serial = ?", hostname, SeededFleet.serial(7)));
+            HttpClient http = HttpClient.newBuilder().sslContext(TestSatellite.trusting(dir.resolve("certs/ca.pem")))
+                    .build();
+            HttpResponse<byte[]> plain = download(http, sat, admin, "");
+            HttpResponse<byte[]> gzip = download(http, sat, admin, "?gzip=true");
+            for (HttpResponse<byte[]> file : List.of(plain, gzip)) {
+                assertEquals(200, file.statusCode());
+                assertEquals(String.valueOf(file.body().length), file.headers().firstValue("Content-Length").orElse(""));
+                assertTrue(file.headers().firstValue("Content-Encoding").isEmpty(), file.headers().toString());
+            }
+            byte[] unzipped;
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip.body()))) {
+                unzipped = in.readAllBytes();
+            }
+            Envelope plainEnvelope = Envelope.parse(plain.body());
+            Envelope gzipEnvelope = Envelope.parse(unzipped);
+            for (Envelope envelope : List.of(plainEnvelope, gzipEnvelope)) {
+                assertTrue(envelope.verify(sat.server().pki().signingCert().getPublicKey()));
+            }
+            ObjectNode first = (ObjectNode) plainEnvelope.payloadJson();
+            ObjectNode second = (ObjectNode) gzipEnvelope.payloadJson();
+            assertEquals(first.get("sequence").asLong() + 1, second.get("sequence").asLong());
+            for (ObjectNode payload : List.of(first, second)) {
+                payload.remove(List.of("sequence", "createdAt"));
+            }
+            assertEquals(first, second);
+            JsonNode instances = named(first.get("virtualAccounts"), "name", "Default").get("instances");
+            assertEquals(300, instances.size());
+            assertEquals(hostname, named(instances, "udiSerialNumber", SeededFleet.serial(7)).get("hostName").asText());
+            assertEquals(SeededFleet.NETWORK_ADVANTAGE, instances.get(0).get("licenseUsage").get(0).get("entitlementTag")
+                    .asText());
+        }
+        assertEquals(before, requestFiles(tmp), "the temporary request files are deleted once sent");
+    }
+
+    /** A browser's download: it would take gzip on the wire, but the file comes as it is, at its announced length. */
+    private static HttpResponse<byte[]> download(HttpClient http, TestSatellite sat, String token, String query)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(sat.uri(API + "/sync/request-file" + query))
+                .header("Authorization", "Bearer " + token).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static Set<Path> requestFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("smartsat-sync-request-"))
+                    .collect(Collectors.toSet());
         }
     }
 
