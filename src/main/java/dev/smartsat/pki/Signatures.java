@@ -141,16 +141,21 @@ public final class Signatures {
     }
 
     private static Signature engine() {
-        Provider provider = Crypto.provider();
         Signature engine = ENGINES.get();
-        if (engine == null || engine.getProvider() != provider) {
-            try {
-                engine = Signature.getInstance(Crypto.SIGNATURE_ALGORITHM, provider);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(provider.getName() + " lacks " + Crypto.SIGNATURE_ALGORITHM, e);
-            }
+        if (engine == null || engine.getProvider() != Crypto.provider()) {
+            engine = newEngine();
             ENGINES.set(engine);
         }
         return engine;
+    }
+
+    /** A new engine of the process's provider. */
+    private static Signature newEngine() {
+        Provider provider = Crypto.provider();
+        try {
+            return Signature.getInstance(Crypto.SIGNATURE_ALGORITHM, provider);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(provider.getName() + " lacks " + Crypto.SIGNATURE_ALGORITHM, e);
+        }
     }
 }
