@@ -116,14 +116,19 @@ public final class Registrations {
         String piid = UUID.randomUUID().toString();
         X509Certificate early = issue(r.csr(), piid, hint, r.pid(), r.serial(), now);
         Owner assumed = hint;
+        Registered registered;
         try {
-            return store.write(lane(assumed.virtualAccount().id()), tx -> register(tx, r, piid, early, assumed, now));
+            registered = store.write(lane(assumed.virtualAccount().id()), tx -> register(tx, r, piid, early, assumed, now));
         } catch (DeviceRefusal e) {
             if (e.reason().name().startsWith("TOKEN_")) {
                 owners.invalidate(r.token());
             }
             throw e;
         }
+        if (store.shared()) { // after the commit: a write run again, or refused, leaves no instance to remember
+            accountOfInstance.put(piid, registered.instance().virtualAccountId());
+        }
+        return registered;
     }
 
     private Registered register(Tx tx, Register r, String piid, X509Certificate early, Owner assumed, Instant now) {
@@ -150,9 +155,6 @@ public final class Registrations {
         X509Certificate certificate = owner.sameNames(assumed) ? early
                 : issue(r.csr(), piid, owner, r.pid(), r.serial(), now);
         owners.put(r.token(), owner);
-        if (store.shared()) {
-            accountOfInstance.put(piid, token.virtualAccountId());
-        }
         Instant issued = now;
         ProductInstance instance = new ProductInstance(0, piid, token.virtualAccountId(), r.pid(), r.serial(), r.uuid(),
                 r.hostname(), r.softwareTag(), token.exportControlled(), issued, issued,
