@@ -2,6 +2,7 @@ package dev.smartsat.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smartsat.agent.TransportException.Kind;
+import dev.smartsat.pki.Signatures;
 import dev.smartsat.transport.Envelope;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -19,7 +20,8 @@ public final class ResponseVerifier {
 
     /** @param keyId the signing certificate's serial number in lowercase hex */
     public ResponseVerifier(PublicKey signingKey, String keyId) {
-        this.signingKey = signingKey;
+        // The satellite's key verifies every answer: held in the provider's own form, not converted at each check.
+        this.signingKey = Signatures.prepare(signingKey);
         this.keyId = keyId;
     }
 
@@ -43,7 +45,7 @@ public final class ResponseVerifier {
             throw new TransportException(Kind.UNTRUSTED, "the answer is signed with key_id "
                     + envelope.signature().keyId() + ", not the satellite's signing certificate " + keyId);
         }
-        if (!envelope.verify(signingKey)) {
+        if (!envelope.verifyPrepared(signingKey)) {
             throw new TransportException(Kind.UNTRUSTED,
                     "the answer's signature does not verify with the satellite's signing certificate");
         }
