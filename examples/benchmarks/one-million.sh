@@ -50,12 +50,14 @@ for run in $(seq "$RUNS"); do
   secret=$(sed -n 's/.*"client_secret" *: *"\([^"]*\)".*/\1/p' "$DIR/data/admin-credentials.json")
   token=$(curl -s --cacert "$CA" "$BASE/backend/oauth/token" -d grant_type=client_credentials -d client_id=admin \
     -d client_secret="$secret" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-  piid=$(curl -s --cacert "$CA" -H "Authorization: Bearer $token" "$VA/devices?limit=1&offset=$((N / 3))" \
-    | sed -n 's/.*"productInstanceIdentifier":"\([^"]*\)".*/\1/p')
+  third=$(curl -s --cacert "$CA" -H "Authorization: Bearer $token" "$VA/devices?limit=1&offset=$((N / 3))")
+  piid=$(echo "$third" | sed -n 's/.*"productInstanceIdentifier":"\([^"]*\)".*/\1/p')
+  # A whole serial number finds one instance; its first four characters (seeded: "seed", a fleet's: its prefix) all.
+  serial=$(echo "$third" | sed -n 's/.*"udiSerialNumber":"\([^"]*\)".*/\1/p')
   pages=("devices" "devices?offset=$((N / 2))" "devices?status=OUT_OF_COMPLIANCE&offset=$((N / 2))" \
       "devices?status=AUTHORIZED" "devices?status=REGISTERED&offset=$((N / 2))" \
-      "devices?status=AUTHORIZATION_EXPIRED" "devices?q=${piid:0:8}" "devices?q=seed$(printf %07d $((N - 7)))" \
-      "devices?q=seed&offset=$((N / 2))" "devices?q=c9&offset=$((N / 2))" "licenses")
+      "devices?status=AUTHORIZATION_EXPIRED" "devices?q=${piid:0:8}" "devices?q=$serial" \
+      "devices?q=${serial:0:4}&offset=$((N / 2))" "devices?q=c9&offset=$((N / 2))" "licenses")
   # Warm up first: each page a few times, so the first one timed does not pay for the JIT's compiling.
   for page in "${pages[@]}"; do
     for _ in 1 2 3; do curl -s --cacert "$CA" -H "Authorization: Bearer $token" -o /dev/null "$VA/$page"; done

@@ -233,7 +233,7 @@ public final class SettingsLoader {
             throw new ConfigException("server.min_body_bytes_per_second must be 0 (no minimum) or more");
         }
         if (s.transport().concurrency() < 0 || s.transport().concurrency() > 10_000) {
-            throw new ConfigException("transport.concurrency must be 0 (four per core) to 10000");
+            throw new ConfigException("transport.concurrency must be 0 (sixteen per core) to 10000");
         }
         if (s.transport().queueTimeoutMs() < 1) {
             throw new ConfigException("transport.queue_timeout_ms must be positive");
