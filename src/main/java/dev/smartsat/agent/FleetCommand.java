@@ -174,11 +174,11 @@ final class FleetCommand implements Callable<Integer> {
      * takes one: on every new connection the other pair is made for nothing (in a JFR profile of a new-connections
      * fleet on JDK 17's Java arithmetic, a fifth of the fleet's CPU, taken from the machine the satellite is measured
      * on). So the fleet offers one, as a product's TLS stack does (OpenSSL's default offers x25519 alone): the cheaper
-     * one for the provider in use. ACCP does P-256 in AWS-LC's native code but has no x25519,
-     * which would be the JDK's Java code on both ends; with the JDK's arithmetic alone x25519 is the cheaper (0.3 ms
-     * against 1.8 ms for a key pair and an agreement on JDK 17 here). The JDK reads the groups once, at its first
-     * handshake, so this is set before; a value given with {@code -Djdk.tls.namedGroups} is kept. The satellite
-     * still signs with its P-256 key.
+     * one for the provider in use. ACCP does P-256 in AWS-LC's native code but has no x25519, which would be the
+     * JDK's Java code on both ends; with the JDK's arithmetic alone x25519 is the cheaper (0.3 ms against 1.8 ms for
+     * a key pair and an agreement on JDK 17 here). The JDK reads the groups once, at its first handshake, so this is
+     * set before; a value given with {@code -Djdk.tls.namedGroups} is kept. The satellite still signs with its P-256
+     * key.
      */
     private static void offerOneKeyShare() {
         if (System.getProperty(NAMED_GROUPS) == null) {

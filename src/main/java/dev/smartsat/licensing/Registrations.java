@@ -118,7 +118,8 @@ public final class Registrations {
         Owner assumed = hint;
         Registered registered;
         try {
-            registered = store.write(lane(assumed.virtualAccount().id()), tx -> register(tx, r, piid, early, assumed, now));
+            registered = store.write(lane(assumed.virtualAccount().id()),
+                    tx -> register(tx, r, piid, early, assumed, now));
         } catch (DeviceRefusal e) {
             if (e.reason().name().startsWith("TOKEN_")) {
                 owners.invalidate(r.token());

@@ -37,7 +37,10 @@ import org.sqlite.SQLiteDataSource;
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
-    /** PostgreSQL: writes in flight at once on one node (the transport runs up to sixteen requests per core; the rest wait here). */
+    /**
+     * PostgreSQL: writes in flight at once on one node. The transport runs up to sixteen requests per core; the
+     * rest wait here for a connection.
+     */
     private static final int WRITERS = 8;
     /** PostgreSQL: how long a connection attempt may take before the node gives up on it. */
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
