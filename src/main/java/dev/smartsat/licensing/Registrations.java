@@ -203,9 +203,9 @@ public final class Registrations {
             tx.instances().updateAuthorization(now, deadline, result.status(), now, instance.id());
             String before = instance.lastAuthAt() == null ? null : instance.authorizationStatus(now);
             if (!result.status().equals(before)) {
-                Events.record(tx, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, va(tx, instance), instance.piid(),
-                        "Authorization of " + instance.udi() + " changed from " + (before == null ? "none" : before)
-                                + " to " + result.status());
+                Events.record(tx, now, EventType.INSTANCE_AUTHORIZATION_CHANGED, instance.virtualAccountId(),
+                        instance.piid(), "Authorization of " + instance.udi() + " changed from "
+                                + (before == null ? "none" : before) + " to " + result.status());
             }
             return new Authorized(result, now.plus(NEXT_COMMUNICATION), deadline);
         });
@@ -346,9 +346,8 @@ public final class Registrations {
     }
 
     private static Owner owner(Tx tx, long virtualAccountId) {
-        AccountDao dao = tx.accounts();
-        VirtualAccount va = dao.virtualAccountById(virtualAccountId).orElseThrow();
-        return new Owner(va, dao.accountById(va.accountId()).orElseThrow().name());
+        AccountDao.Owned owned = tx.accounts().virtualAccountWithOwner(virtualAccountId).orElseThrow();
+        return new Owner(owned.virtualAccount(), owned.smartAccount());
     }
 
     private static VirtualAccount va(Tx tx, ProductInstance instance) {

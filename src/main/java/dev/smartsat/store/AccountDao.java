@@ -43,6 +43,18 @@ public interface AccountDao {
     @SqlQuery("SELECT id, account_id, name, description, is_default FROM virtual_account WHERE id = ?")
     Optional<VirtualAccount> virtualAccountById(long id);
 
+    /** A virtual account with the name of its smart account. */
+    record Owned(long id, long accountId, String name, String description, boolean isDefault, String smartAccount) {
+        public VirtualAccount virtualAccount() {
+            return new VirtualAccount(id, accountId, name, description, isDefault);
+        }
+    }
+
+    /** {@link #virtualAccountById} and its smart account's name in one statement (each registration reads both). */
+    @SqlQuery("SELECT va.id, va.account_id, va.name, va.description, va.is_default, sa.name AS smart_account"
+            + " FROM virtual_account va JOIN smart_account sa ON sa.id = va.account_id WHERE va.id = ?")
+    Optional<Owned> virtualAccountWithOwner(long id);
+
     @SqlQuery("INSERT INTO virtual_account (account_id, name, name_key, description, is_default, created_at)"
             + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
     long insertVirtualAccount(long accountId, String name, String nameKey, String description, boolean isDefault,

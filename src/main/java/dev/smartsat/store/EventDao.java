@@ -20,6 +20,12 @@ public interface EventDao {
     void insert(Instant time, String type, Long accountId, Long virtualAccountId, String productInstanceIdentifier,
                 String message);
 
+    /** {@link #insert} for an event of a virtual account known by its id: its smart account is read in the same step. */
+    @SqlUpdate("INSERT INTO event (time, type, account_id, virtual_account_id, product_instance_identifier, message)"
+            + " SELECT ?, ?, account_id, id, ?, ? FROM virtual_account WHERE id = ?")
+    int insertForVirtualAccount(Instant time, String type, String productInstanceIdentifier, String message,
+                                long virtualAccountId);
+
     @SqlQuery("SELECT e.id, e.time, e.type, va.name AS virtual_account, e.product_instance_identifier, e.message"
             + FILTER + " ORDER BY e.time DESC, e.id DESC LIMIT :limit OFFSET :offset")
     List<Event> find(@Bind("allAccounts") boolean allAccounts, @Bind("accountId") Long accountId,
