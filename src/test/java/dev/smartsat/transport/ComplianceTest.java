@@ -108,6 +108,8 @@ class ComplianceTest {
         JsonNode changes = sat.get(ACCOUNT_PATH + "/events?type=INSTANCE_AUTHORIZATION_CHANGED&limit=100", admin).json();
         // first: none->AUTHORIZED; second: none->OOC, OOC->AUTHORIZED; third: none->OOC
         assertEquals(4, changes.get("totalRecords").asInt(), changes.toString());
+        // each event names the instance's virtual account, which its INSERT reads along with the smart account
+        changes.get("events").forEach(e -> assertEquals("Lab", e.get("virtualAccount").asText(), e.toString()));
     }
 
     @Test
