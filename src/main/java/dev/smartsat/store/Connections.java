@@ -42,7 +42,7 @@ final class Connections implements AutoCloseable {
     }
 
     private final String what;
-    private final Supplier<Handle> open;
+    private final Supplier<Tx> open;
     /** Counts connections found dead; shared by the store's sets, as readers and writers die together. */
     private final AtomicLong suspicion;
     private final BlockingQueue<Slot> idle;
@@ -52,7 +52,7 @@ final class Connections implements AutoCloseable {
      * Room for {@code size} connections, each opened on its first loan: a node that is never busy holds few
      * (PostgreSQL forks a process per connection), and a start does not wait for them.
      */
-    Connections(String what, int size, AtomicLong suspicion, Supplier<Handle> open) {
+    Connections(String what, int size, AtomicLong suspicion, Supplier<Tx> open) {
         this.what = what;
         this.open = open;
         this.suspicion = suspicion;
@@ -84,7 +84,7 @@ final class Connections implements AutoCloseable {
         slot.checked = now;
         if (slot.tx == null) {
             try {
-                slot.tx = new Tx(open.get());
+                slot.tx = open.get();
                 if (slot.opened) {
                     log.info("a database {} connection was opened again", what);
                 }

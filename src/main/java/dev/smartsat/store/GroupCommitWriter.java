@@ -26,6 +26,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Handle handle;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final CommitHook hook;
     private final ThreadLocal<Handle> current = new ThreadLocal<>();
     private volatile boolean closed;
 
@@ -64,8 +65,33 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** What the store does around each commit, on the writer thread (see {@link InstanceSearch}). */
+    interface CommitHook {
+        CommitHook NONE = new CommitHook() {
+            @Override
+            public Runnable beforeCommit() {
+                return null;
+            }
+
+            @Override
+            public void failed() {
+            }
+        };
+
+        /** Inside the transaction, after its writes: what to run once it is committed (null: nothing). */
+        Runnable beforeCommit();
+
+        /** The batch was rolled back. */
+        void failed();
+    }
+
     GroupCommitWriter(Handle handle) {
+        this(handle, CommitHook.NONE);
+    }
+
+    GroupCommitWriter(Handle handle, CommitHook hook) {
         this.handle = handle;
+        this.hook = hook;
         this.thread = new Thread(this::loop, "smartsat-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -124,6 +150,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void commit(List<Task<?>> batch) {
         Throwable batchFailure = null;
+        Runnable committed = null;
         Handle h = handle;
         current.set(h);
         try {
@@ -131,9 +158,11 @@ final class GroupCommitWriter implements AutoCloseable {
             for (Task<?> task : batch) {
                 task.run(h);
             }
+            committed = hook.beforeCommit();
             h.commit();
         } catch (RuntimeException e) {
             batchFailure = e;
+            hook.failed();
             log.error("a batch of {} writes failed to commit", batch.size(), e);
             try {
                 h.rollback();
@@ -142,6 +171,9 @@ final class GroupCommitWriter implements AutoCloseable {
             }
         } finally {
             current.remove();
+        }
+        if (batchFailure == null && committed != null) {
+            committed.run(); // before any writer hears back: what it wrote is found from then on
         }
         for (Task<?> task : batch) {
             task.finish(batchFailure);

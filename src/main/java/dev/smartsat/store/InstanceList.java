@@ -2,15 +2,18 @@ package dev.smartsat.store;
 
 import dev.smartsat.core.ProductInstance;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A virtual account's product instances a page at a time, as the device list shows them (SPEC §4: {@code status},
  * {@code q}, {@code limit}, {@code offset}, {@code totalRecords}), newest registration first and then by id, the same
- * rows in the same order on every database. On SQLite (V12) an unsearched page is found through {@link InstanceTally}
- * and {@code q} through the trigram index; PostgreSQL, and SQLite when the tally cannot help, count and step over the
- * rows.
+ * rows in the same order on every database. On SQLite (V12) an unsearched page is found through {@link InstanceTally},
+ * {@code q} alone through {@link InstanceSearch} in memory, and {@code q} with a status through the trigram index;
+ * PostgreSQL, and SQLite when neither can help, count and step over the rows.
  */
 public final class InstanceList {
     /** LIKE on each searched column: {@code :q} is the search text between two {@code %}. */
@@ -65,6 +68,12 @@ public final class InstanceList {
                 return page.get();
             }
         }
+        if (search != null && status == null && tx.search() != null) {
+            Optional<InstanceSearch.Found> found = tx.search().find(va, search, limit, offset);
+            if (found.isPresent()) {
+                return new Page(found.get().total(), inOrder(found.get().ids()));
+            }
+        }
         String plan = "";
         String condition = search == null ? "1 = 1" : LIKE;
         String q = search == null ? null : "%" + search + "%";
@@ -79,5 +88,15 @@ public final class InstanceList {
         }
         return new Page(dao.count(plan, condition, filter.rows, va, q, ids, now),
                 dao.list(plan, condition, filter.rows, va, q, ids, now, limit, offset));
+    }
+
+    /** The instances of {@code ids}, in that order; one deleted since the ids were found is left out. */
+    private List<ProductInstance> inOrder(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, ProductInstance> byId = new HashMap<>();
+        tx.tally().byIds(ids).forEach(i -> byId.put(i.id(), i));
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 }

@@ -51,6 +51,8 @@ public final class Store implements AutoCloseable {
     /** SQLite's writes; null on PostgreSQL. */
     private final GroupCommitWriter groupCommit;
     private final Tx groupCommitTx;
+    /** SQLite's device search; null on PostgreSQL. */
+    private final InstanceSearch search;
     /** PostgreSQL's writes; null on SQLite. */
     private final SerializableWrites serializable;
     private final Connections writers;
@@ -60,18 +62,30 @@ public final class Store implements AutoCloseable {
     private Store(Dialect dialect, DataSource writer, DataSource reader) {
         this.dialect = dialect;
         if (dialect == Dialect.SQLITE) {
+            this.search = new InstanceSearch(this::buildSearch);
             Handle writerHandle = handle(dialect, writer, true);
-            this.groupCommitTx = new Tx(writerHandle);
-            this.groupCommit = new GroupCommitWriter(writerHandle);
+            this.groupCommitTx = new Tx(writerHandle, search);
+            this.groupCommit = new GroupCommitWriter(writerHandle, search.upkeep(groupCommitTx::searchDao));
             this.writers = null;
             this.serializable = null;
         } else {
+            this.search = null;
             this.groupCommitTx = null;
             this.groupCommit = null;
-            this.writers = new Connections("writer", WRITERS, suspicion, () -> handle(dialect, writer, true));
+            this.writers = new Connections("writer", WRITERS, suspicion, () -> new Tx(handle(dialect, writer, true), null));
             this.serializable = new SerializableWrites(writers);
         }
-        this.readers = new Connections("reader", READERS, suspicion, () -> handle(dialect, reader, false));
+        this.readers = new Connections("reader", READERS, suspicion, () -> new Tx(handle(dialect, reader, false), search));
+    }
+
+    /** Builds SQLite's device search on the writer, where no write can come between its reading and its upkeep. */
+    private void buildSearch() {
+        write(tx -> {
+            if (!search.built()) {
+                search.build(tx.searchDao());
+            }
+            return null;
+        });
     }
 
     /** Opens the SQLite database at {@code url}, creating its directory and running pending migrations. */

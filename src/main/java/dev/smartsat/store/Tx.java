@@ -11,6 +11,9 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Tx {
     private final Handle handle;
+    /** SQLite's in-memory device search, shared by every connection; null on PostgreSQL. */
+    private final InstanceSearch search;
+    private InstanceSearchDao searchDao;
     private AccountDao accounts;
     private AlertDao alerts;
     private ClientDao clients;
@@ -32,8 +35,9 @@ public final class Tx {
     private UpstreamDao upstream;
     private UsageDao usage;
 
-    Tx(Handle handle) {
+    Tx(Handle handle, InstanceSearch search) {
         this.handle = handle;
+        this.search = search;
     }
 
     /** The connection itself, for the store's own code and its tests; the domain uses the DAOs. */
@@ -102,6 +106,19 @@ public final class Tx {
             tally = handle.attach(InstanceTallyDao.class);
         }
         return tally;
+    }
+
+    /** See {@link InstanceSearch}: null on PostgreSQL. */
+    InstanceSearch search() {
+        return search;
+    }
+
+    /** The writer's statements behind {@link InstanceSearch}. */
+    InstanceSearchDao searchDao() {
+        if (searchDao == null) {
+            searchDao = handle.attach(InstanceSearchDao.class);
+        }
+        return searchDao;
     }
 
     /** The device list's pages, found the fastest way this database allows. */

@@ -1,6 +1,7 @@
 package dev.smartsat.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.OnEachDatabase;
@@ -46,7 +47,7 @@ class InstanceListTest {
      * is asked of SQLite only), while its trigram index folds them.
      */
     private static final List<String> SEARCHES = Arrays.asList(null, ".example.com", "sn1", "7", "a\"b", "café",
-            "école");
+            "école", "rolled-back");
 
     @Parameter
     TestDatabase database;
@@ -76,8 +77,17 @@ class InstanceListTest {
                 h.execute("UPDATE product_instance SET reservation_status = 'PENDING_CONFIRMATION' WHERE id % 23 = 0"
                         + " AND reservation_status = 'RESERVED'");
                 h.execute("DELETE FROM product_instance WHERE id % 29 = 0");
+                h.execute("UPDATE product_instance SET registered_at = registered_at + 3600000 WHERE id % 31 = 0");
                 return null;
             });
+            // A write that fails leaves nothing behind, in the search (SQLite's is in memory) as in the tables.
+            assertThrows(IllegalStateException.class, () -> store.write(tx -> {
+                Handle h = TestSql.of(tx);
+                insert(h, random, vas, 20_000, 5);
+                h.execute("UPDATE product_instance SET hostname = 'rolled-back' WHERE id % 7 = 0");
+                h.execute("DELETE FROM product_instance WHERE id % 5 = 0");
+                throw new IllegalStateException("undone");
+            }));
             assertPagesAsExpected(store, vas);
         }
     }
