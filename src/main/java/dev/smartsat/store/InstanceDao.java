@@ -73,7 +73,8 @@ public interface InstanceDao {
      * every instance of the virtual account as the general filter does.
      */
     String RESERVED = " FROM product_instance WHERE virtual_account_id = :va AND reservation_status IS NOT NULL"
-            + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)";
+            + " AND (:q IS NULL OR LOWER(piid) LIKE :q OR LOWER(COALESCE(hostname, '')) LIKE :q"
+            + " OR LOWER(udi_pid) LIKE :q OR LOWER(udi_serial) LIKE :q)";
 
     @SqlQuery("SELECT " + COLUMNS + RESERVED + " ORDER BY registered_at DESC, id DESC LIMIT :limit OFFSET :offset")
     List<ProductInstance> listReserved(@Bind("va") long virtualAccountId, @Bind("q") String q, @Bind("limit") int limit,

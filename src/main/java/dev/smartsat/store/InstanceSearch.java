@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * is about 10–15 ms whatever {@code q} is, where SQLite took a second for a {@code q} that most instances match
  * (LIKE on every row) or that is too short for the trigram index.
  *
- * <p>Built on the writer thread at the first search, from the database, so nothing costs anything until someone
- * searches. From then on the writer keeps it: temporary triggers on the writer's connection note each instance
+ * <p>Built at the first search, so nothing costs anything until someone searches: the writer starts noting changes,
+ * a connection of its own reads every instance (writes go on meanwhile), and the writer puts the two together.
+ * From then on the writer keeps it: temporary triggers on the writer's connection note each instance
  * inserted, deleted, or changed in a searched column, its virtual account or its registration time (with the
  * registration time it was listed under), inside the transaction, so a write rolled back notes nothing. Just
  * before each commit the writer reads those instances as the transaction leaves them, and once the commit is
@@ -71,7 +72,12 @@ final class InstanceSearch {
             synchronized (building) {
                 if (!built) {
                     long started = System.nanoTime();
-                    builder.run();
+                    try {
+                        builder.run();
+                    } catch (RuntimeException e) { // the database's rows are still there to search
+                        log.warn("device search not built, searching the database instead: {}", e.getMessage());
+                        return Optional.empty();
+                    }
                     log.info("device search built: {} instances in {} ms", size, (System.nanoTime() - started) / 1_000_000);
                 }
             }
@@ -99,30 +105,66 @@ final class InstanceSearch {
         }
     }
 
-    boolean built() {
-        return built;
+    /** The arrays of a build, filled from one snapshot on the builder's thread and not yet searched. */
+    record Prepared(long[] registered, long[] ids, long[] accounts, String[] texts, int size) {}
+
+    /** A build's second step, on any thread: every instance of {@code rows} (in the list's order, oldest first). */
+    static Prepared prepare(Iterable<Row> rows) {
+        int capacity = 1024;
+        long[] registered = new long[capacity];
+        long[] ids = new long[capacity];
+        long[] accounts = new long[capacity];
+        String[] texts = new String[capacity];
+        int n = 0;
+        for (Row row : rows) {
+            if (n == capacity) {
+                capacity += capacity / 2;
+                registered = Arrays.copyOf(registered, capacity);
+                ids = Arrays.copyOf(ids, capacity);
+                accounts = Arrays.copyOf(accounts, capacity);
+                texts = Arrays.copyOf(texts, capacity);
+            }
+            registered[n] = row.registeredAt();
+            ids[n] = row.id();
+            accounts[n] = row.virtualAccountId();
+            texts[n] = text(row);
+            n++;
+        }
+        return new Prepared(registered, ids, accounts, texts, n);
     }
 
-    /** On the writer, inside a write: notes changes from now on, and reads every instance. */
-    void build(InstanceSearchDao dao) {
-        dao.capture();
-        List<Row> rows = dao.all();
+    /**
+     * A build's last step, on the writer inside a write: searches {@code prepared} from now on, less the instances
+     * changed since its first step ({@link InstanceSearchDao#capture}), which it takes as they are now.
+     */
+    void install(Prepared prepared, InstanceSearchDao dao) {
+        List<Touched> touched = dao.touched();
+        List<Row> current = dao.touchedRows();
+        dao.forgetTouched();
         lock.writeLock().lock();
         try {
-            int n = rows.size();
-            registered = new long[Math.max(16, n + n / 8)];
-            ids = new long[registered.length];
-            accounts = new long[registered.length];
-            texts = new String[registered.length];
-            for (int i = 0; i < n; i++) {
-                set(i, rows.get(i));
-            }
-            size = n;
+            registered = prepared.registered();
+            ids = prepared.ids();
+            accounts = prepared.accounts();
+            texts = prepared.texts();
+            size = prepared.size();
             removed = 0;
+            if (!touched.isEmpty()) { // the snapshot may hold them before or after their change: one pass finds them
+                java.util.Set<Long> changed = new java.util.HashSet<>();
+                touched.forEach(t -> changed.add(t.id()));
+                for (int i = 0; i < size; i++) {
+                    if (changed.contains(ids[i])) {
+                        texts[i] = null;
+                        accounts[i] = -1;
+                        removed++;
+                    }
+                }
+            }
             built = true;
         } finally {
             lock.writeLock().unlock();
         }
+        apply(List.of(), current);
     }
 
     /**

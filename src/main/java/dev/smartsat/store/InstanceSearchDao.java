@@ -3,6 +3,7 @@ package dev.smartsat.store;
 import dev.smartsat.store.InstanceSearch.Row;
 import dev.smartsat.store.InstanceSearch.Touched;
 import java.util.List;
+import org.jdbi.v3.core.result.ResultIterable;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -40,7 +41,7 @@ interface InstanceSearchDao {
     void updatedTrigger();
 
     @SqlQuery(ROWS + " ORDER BY registered_at, id")
-    List<Row> all();
+    ResultIterable<Row> all();
 
     @SqlQuery("SELECT id, listed_at FROM temp.instance_search_touched")
     List<Touched> touched();

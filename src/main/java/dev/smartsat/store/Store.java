@@ -53,6 +53,8 @@ public final class Store implements AutoCloseable {
     private final Tx groupCommitTx;
     /** SQLite's device search; null on PostgreSQL. */
     private final InstanceSearch search;
+    /** Where reader connections come from: a build of the search opens one of its own. */
+    private final DataSource readerSource;
     /** PostgreSQL's writes; null on SQLite. */
     private final SerializableWrites serializable;
     private final Connections writers;
@@ -61,6 +63,7 @@ public final class Store implements AutoCloseable {
 
     private Store(Dialect dialect, DataSource writer, DataSource reader) {
         this.dialect = dialect;
+        this.readerSource = reader;
         if (dialect == Dialect.SQLITE) {
             this.search = new InstanceSearch(this::buildSearch);
             Handle writerHandle = handle(dialect, writer, true);
@@ -78,12 +81,18 @@ public final class Store implements AutoCloseable {
         this.readers = new Connections("reader", READERS, suspicion, () -> new Tx(handle(dialect, reader, false), search));
     }
 
-    /** Builds SQLite's device search on the writer, where no write can come between its reading and its upkeep. */
+    /** Builds SQLite's device search (see {@link InstanceSearch}): the writer is held only at the start and the end. */
     private void buildSearch() {
         write(tx -> {
-            if (!search.built()) {
-                search.build(tx.searchDao());
-            }
+            tx.searchDao().capture(); // from here on, every change is noted
+            return null;
+        });
+        InstanceSearch.Prepared prepared;
+        try (Handle h = handle(dialect, readerSource, false)) {
+            prepared = h.inTransaction(t -> InstanceSearch.prepare(t.attach(InstanceSearchDao.class).all()));
+        }
+        write(tx -> {
+            search.install(prepared, tx.searchDao());
             return null;
         });
     }

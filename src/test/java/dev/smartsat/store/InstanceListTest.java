@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -47,7 +49,7 @@ class InstanceListTest {
      * is asked of SQLite only), while its trigram index folds them.
      */
     private static final List<String> SEARCHES = Arrays.asList(null, ".example.com", "sn1", "7", "a\"b", "café",
-            "école", "rolled-back");
+            "école", "rolled-back", "moved-");
 
     @Parameter
     TestDatabase database;
@@ -88,6 +90,50 @@ class InstanceListTest {
                 h.execute("DELETE FROM product_instance WHERE id % 5 = 0");
                 throw new IllegalStateException("undone");
             }));
+            assertPagesAsExpected(store, vas);
+        }
+    }
+
+    /**
+     * SQLite's search is built from a snapshot while devices go on writing: what they change between its start and
+     * its end is taken as it is at the end, so nothing is missed, doubled or left behind.
+     */
+    @Test
+    void aSearchBuiltWhileDevicesWriteFindsWhatTheyWrote() throws InterruptedException {
+        if (database != TestDatabase.SQLITE) {
+            return;
+        }
+        try (Store store = database.open(dir)) {
+            long[] vas = accounts(store);
+            store.write(tx -> insert(TestSql.of(tx), new Random(3), vas, 1, 20_000));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            Thread devices = new Thread(() -> {
+                Random random = new Random(5);
+                for (long next = 100_000; !stop.get(); next += 3) {
+                    long first = next;
+                    store.write(tx -> {
+                        Handle h = TestSql.of(tx);
+                        insert(h, random, vas, first, 3);
+                        h.execute("UPDATE product_instance SET hostname = 'moved-' || id, virtual_account_id = ?"
+                                + " WHERE id = ?", vas[random.nextInt(2)], random.nextInt(20_000) + 1);
+                        h.execute("DELETE FROM product_instance WHERE id = ?", random.nextInt(20_000) + 1);
+                        return null;
+                    });
+                    writes.incrementAndGet();
+                }
+            });
+            devices.start();
+            while (writes.get() < 20) {
+                Thread.sleep(5);
+            }
+            long before = writes.get();
+            store.read(tx -> new InstanceList(tx, true).page(vas[0], null, "moved-", NOW, 10, 0)); // builds it
+            long during = writes.get() - before;
+            Thread.sleep(100);
+            stop.set(true);
+            devices.join();
+            assertTrue(during > 0, "devices wrote while the search was built");
             assertPagesAsExpected(store, vas);
         }
     }
