@@ -130,7 +130,9 @@ final class InstanceSearch {
             texts[n] = text(row);
             n++;
         }
-        return new Prepared(registered, ids, accounts, texts, n);
+        int kept = n + n / 8 + 16; // room for the registrations to come, not the last growth's half
+        return new Prepared(Arrays.copyOf(registered, kept), Arrays.copyOf(ids, kept), Arrays.copyOf(accounts, kept),
+                Arrays.copyOf(texts, kept), n);
     }
 
     /**
