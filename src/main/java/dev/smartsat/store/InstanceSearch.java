@@ -2,8 +2,10 @@ package dev.smartsat.store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,17 +49,24 @@ final class InstanceSearch {
     /** A page: how many instances match, and the ids of the page's, in the list's order. */
     record Found(long total, List<Long> ids) {}
 
+    /** What a transaction changed: the instances noted, and those of them still there, as it leaves them. */
+    record Changes(List<Touched> touched, List<Row> rows) {
+        /** On the writer, inside the transaction: takes the noted changes, which are then forgotten. */
+        static Changes take(InstanceSearchDao dao) {
+            List<Touched> touched = dao.touched();
+            if (touched.isEmpty()) {
+                return new Changes(touched, List.of());
+            }
+            List<Row> rows = dao.touchedRows();
+            dao.forgetTouched();
+            return new Changes(touched, rows);
+        }
+    }
+
     private final Runnable builder;
     private final Object building = new Object();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    // Ascending by (registered, id), so the list's order (newest first) is read backwards. A removed instance
-    // keeps its place with a null text until there are many such places.
-    private long[] registered = new long[0];
-    private long[] ids = new long[0];
-    private long[] accounts = new long[0];
-    private String[] texts = new String[0];
-    private int size;
-    private int removed;
+    private Columns columns = new Columns(0);
     private volatile boolean built;
 
     /** {@code builder} runs a whole build: {@link InstanceSearchDao#capture}, {@link #prepare}, {@link #install}. */
@@ -83,95 +92,51 @@ final class InstanceSearch {
                         log.warn("device search not built, searching the database instead: {}", e.getMessage());
                         return Optional.empty();
                     }
-                    log.info("device search built: {} instances in {} ms", size, (System.nanoTime() - started) / 1_000_000);
+                    log.info("device search built in {} ms", (System.nanoTime() - started) / 1_000_000);
                 }
             }
         }
         lock.readLock().lock();
         try {
-            if (!built) {
-                return Optional.empty();
-            }
-            List<Long> page = new ArrayList<>(Math.min(limit, 1000));
-            long total = 0;
-            long end = (long) offset + limit;
-            for (int i = size - 1; i >= 0; i--) {
-                String text = texts[i];
-                if (accounts[i] == virtualAccountId && text != null && text.contains(search)) {
-                    if (total >= offset && total < end) {
-                        page.add(ids[i]);
-                    }
-                    total++;
-                }
-            }
-            return Optional.of(new Found(total, page));
+            return built ? Optional.of(columns.find(virtualAccountId, search, limit, offset)) : Optional.empty();
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** The arrays of a build, filled from one snapshot on the builder's thread and not yet searched. */
-    record Prepared(long[] registered, long[] ids, long[] accounts, String[] texts, int size) {}
-
     /** A build's second step, on any thread: every instance of {@code rows} (in the list's order, oldest first). */
-    static Prepared prepare(Iterable<Row> rows) {
-        int capacity = 1024;
-        long[] registered = new long[capacity];
-        long[] ids = new long[capacity];
-        long[] accounts = new long[capacity];
-        String[] texts = new String[capacity];
-        int n = 0;
-        for (Row row : rows) {
-            if (n == capacity) {
-                capacity += capacity / 2;
-                registered = Arrays.copyOf(registered, capacity);
-                ids = Arrays.copyOf(ids, capacity);
-                accounts = Arrays.copyOf(accounts, capacity);
-                texts = Arrays.copyOf(texts, capacity);
-            }
-            registered[n] = row.registeredAt();
-            ids[n] = row.id();
-            accounts[n] = row.virtualAccountId();
-            texts[n] = text(row);
-            n++;
-        }
-        int kept = n + n / 8 + 16; // room for the registrations to come, not the last growth's half
-        return new Prepared(Arrays.copyOf(registered, kept), Arrays.copyOf(ids, kept), Arrays.copyOf(accounts, kept),
-                Arrays.copyOf(texts, kept), n);
+    static Columns prepare(Iterable<Row> rows) {
+        Columns prepared = new Columns(1024);
+        rows.forEach(row -> prepared.insert(prepared.size, row));
+        prepared.trim();
+        return prepared;
     }
 
     /**
      * A build's last step, on the writer inside a write: searches {@code prepared} from now on, less the instances
      * changed since its first step ({@link InstanceSearchDao#capture}), which it takes as they are now.
      */
-    void install(Prepared prepared, InstanceSearchDao dao) {
-        List<Touched> touched = dao.touched();
-        List<Row> current = dao.touchedRows();
-        dao.forgetTouched();
-        lock.writeLock().lock();
-        try {
-            registered = prepared.registered();
-            ids = prepared.ids();
-            accounts = prepared.accounts();
-            texts = prepared.texts();
-            size = prepared.size();
-            removed = 0;
-            if (!touched.isEmpty()) { // the snapshot may hold them before or after their change: one pass finds them
-                java.util.Set<Long> changed = new java.util.HashSet<>();
-                touched.forEach(t -> changed.add(t.id()));
-                for (int i = 0; i < size; i++) {
-                    if (changed.contains(ids[i])) {
-                        texts[i] = null;
-                        accounts[i] = -1;
-                        removed++;
-                    }
+    void install(Columns prepared, InstanceSearchDao dao) {
+        Changes changes = Changes.take(dao);
+        // The snapshot may hold a changed instance before or after its change: one pass finds it either way.
+        Set<Long> changed = new HashSet<>();
+        changes.touched().forEach(t -> changed.add(t.id()));
+        if (!changed.isEmpty()) {
+            for (int i = 0; i < prepared.size; i++) {
+                if (changed.contains(prepared.ids[i])) {
+                    prepared.remove(i);
                 }
             }
+        }
+        lock.writeLock().lock();
+        try {
+            columns = prepared;
             built = true;
         } finally {
             lock.writeLock().unlock();
         }
-        apply(List.of(), current);
+        apply(new Changes(List.of(), changes.rows()));
+        log.info("device search holds {} instances", prepared.size - prepared.removed);
     }
 
     /**
@@ -182,13 +147,8 @@ final class InstanceSearch {
         if (!built) {
             return null;
         }
-        List<Touched> touched = dao.touched();
-        if (touched.isEmpty()) {
-            return null;
-        }
-        List<Row> rows = dao.touchedRows();
-        dao.forgetTouched();
-        return () -> apply(touched, rows);
+        Changes changes = Changes.take(dao);
+        return changes.touched().isEmpty() ? null : () -> apply(changes);
     }
 
     /** What the writer does around each commit: see the class comment. */
@@ -218,104 +178,158 @@ final class InstanceSearch {
         lock.writeLock().lock();
         try {
             built = false;
-            registered = ids = accounts = new long[0];
-            texts = new String[0];
-            size = removed = 0;
+            columns = new Columns(0);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private void apply(List<Touched> touched, List<Row> rows) {
+    private void apply(Changes changes) {
         lock.writeLock().lock();
         try {
-            for (Touched t : touched) {
+            Columns c = columns;
+            for (Touched t : changes.touched()) {
                 if (t.listedAt() != null) {
-                    int at = position(t.listedAt(), t.id());
-                    if (at >= 0 && texts[at] != null) {
-                        texts[at] = null;
-                        accounts[at] = -1;
-                        removed++;
+                    int at = c.position(t.listedAt(), t.id());
+                    if (at >= 0) {
+                        c.remove(at);
                     }
                 }
             }
-            for (Row row : rows) {
-                int at = position(row.registeredAt(), row.id());
+            for (Row row : changes.rows()) {
+                int at = c.position(row.registeredAt(), row.id());
                 if (at >= 0) {
-                    if (texts[at] == null) {
-                        removed--;
-                    }
-                    set(at, row);
+                    c.replace(at, row);
                 } else {
-                    insert(-at - 1, row);
+                    c.insert(-at - 1, row);
                 }
             }
-            if (removed > 1024 && removed > size / 4) {
-                compact();
+            if (c.removed > 1024 && c.removed > c.size / 4) {
+                c.compact();
             }
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Where (registeredAt, id) is, or -(where it would go) - 1. */
-    private int position(long registeredAt, long id) {
-        int low = 0;
-        int high = size - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            int c = registered[mid] != registeredAt ? Long.compare(registered[mid], registeredAt)
-                    : Long.compare(ids[mid], id);
-            if (c < 0) {
-                low = mid + 1;
-            } else if (c > 0) {
-                high = mid - 1;
-            } else {
-                return mid;
+    /**
+     * The instances, ascending by (registration time, id), so the list's order (newest first) is read backwards. A
+     * removed instance keeps its place with a null text until there are many such places.
+     */
+    static final class Columns {
+        private long[] registered;
+        private long[] ids;
+        private long[] accounts;
+        private String[] texts;
+        private int size;
+        private int removed;
+
+        Columns(int capacity) {
+            registered = new long[capacity];
+            ids = new long[capacity];
+            accounts = new long[capacity];
+            texts = new String[capacity];
+        }
+
+        Found find(long virtualAccountId, String search, int limit, int offset) {
+            List<Long> page = new ArrayList<>(Math.min(limit, 1000));
+            long total = 0;
+            long end = (long) offset + limit;
+            for (int i = size - 1; i >= 0; i--) {
+                String text = texts[i];
+                if (accounts[i] == virtualAccountId && text != null && text.contains(search)) {
+                    if (total >= offset && total < end) {
+                        page.add(ids[i]);
+                    }
+                    total++;
+                }
+            }
+            return new Found(total, page);
+        }
+
+        /** Where (registeredAt, id) is, or -(where it would go) - 1. */
+        int position(long registeredAt, long id) {
+            int low = 0;
+            int high = size - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                int c = registered[mid] != registeredAt ? Long.compare(registered[mid], registeredAt)
+                        : Long.compare(ids[mid], id);
+                if (c < 0) {
+                    low = mid + 1;
+                } else if (c > 0) {
+                    high = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -low - 1;
+        }
+
+        void insert(int at, Row row) {
+            if (size == registered.length) {
+                resize(registered.length + registered.length / 2 + 16);
+            }
+            if (at < size) { // a registration time before the newest: rare (a clock set back, a restore)
+                System.arraycopy(registered, at, registered, at + 1, size - at);
+                System.arraycopy(ids, at, ids, at + 1, size - at);
+                System.arraycopy(accounts, at, accounts, at + 1, size - at);
+                System.arraycopy(texts, at, texts, at + 1, size - at);
+            }
+            set(at, row);
+            size++;
+        }
+
+        /** Puts {@code row} back at {@code at}, where it is listed (or was, until removed). */
+        void replace(int at, Row row) {
+            if (texts[at] == null) {
+                removed--;
+            }
+            set(at, row);
+        }
+
+        private void set(int at, Row row) {
+            registered[at] = row.registeredAt();
+            ids[at] = row.id();
+            accounts[at] = row.virtualAccountId();
+            texts[at] = text(row);
+        }
+
+        void remove(int at) {
+            if (texts[at] != null) {
+                texts[at] = null;
+                accounts[at] = -1;
+                removed++;
             }
         }
-        return -low - 1;
-    }
 
-    private void insert(int at, Row row) {
-        if (size == registered.length) {
-            int grown = registered.length + registered.length / 2 + 16;
-            registered = Arrays.copyOf(registered, grown);
-            ids = Arrays.copyOf(ids, grown);
-            accounts = Arrays.copyOf(accounts, grown);
-            texts = Arrays.copyOf(texts, grown);
-        }
-        if (at < size) { // a registration time before the newest: rare (a clock moved back, a restore)
-            System.arraycopy(registered, at, registered, at + 1, size - at);
-            System.arraycopy(ids, at, ids, at + 1, size - at);
-            System.arraycopy(accounts, at, accounts, at + 1, size - at);
-            System.arraycopy(texts, at, texts, at + 1, size - at);
-        }
-        set(at, row);
-        size++;
-    }
-
-    private void compact() {
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            if (texts[i] != null) {
-                registered[kept] = registered[i];
-                ids[kept] = ids[i];
-                accounts[kept] = accounts[i];
-                texts[kept] = texts[i];
-                kept++;
+        void compact() {
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (texts[i] != null) {
+                    registered[kept] = registered[i];
+                    ids[kept] = ids[i];
+                    accounts[kept] = accounts[i];
+                    texts[kept] = texts[i];
+                    kept++;
+                }
             }
+            Arrays.fill(texts, kept, size, null);
+            size = kept;
+            removed = 0;
         }
-        Arrays.fill(texts, kept, size, null);
-        size = kept;
-        removed = 0;
-    }
 
-    private void set(int at, Row row) {
-        registered[at] = row.registeredAt();
-        ids[at] = row.id();
-        accounts[at] = row.virtualAccountId();
-        texts[at] = text(row);
+        /** Room for the registrations to come, not the last growth's half. */
+        void trim() {
+            resize(size + size / 8 + 16);
+        }
+
+        private void resize(int capacity) {
+            registered = Arrays.copyOf(registered, capacity);
+            ids = Arrays.copyOf(ids, capacity);
+            accounts = Arrays.copyOf(accounts, capacity);
+            texts = Arrays.copyOf(texts, capacity);
+        }
     }
 
     /** The searched columns as SQLite's LOWER leaves them (only A to Z lowered), a null host name as empty. */

@@ -13,7 +13,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  * only the writer writes), and the searched columns of the instances.
  */
 interface InstanceSearchDao {
-    String ROWS = "SELECT id, virtual_account_id, registered_at, piid, hostname, udi_pid, udi_serial FROM product_instance";
+    String ROWS = "SELECT id, virtual_account_id, registered_at, piid, hostname, udi_pid, udi_serial"
+            + " FROM product_instance";
 
     /** Creates the table and triggers once per connection (a trigger's body holds semicolons: one statement each). */
     default void capture() {

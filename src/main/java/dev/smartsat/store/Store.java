@@ -75,10 +75,12 @@ public final class Store implements AutoCloseable {
             this.search = null;
             this.groupCommitTx = null;
             this.groupCommit = null;
-            this.writers = new Connections("writer", WRITERS, suspicion, () -> new Tx(handle(dialect, writer, true), null));
+            this.writers = new Connections("writer", WRITERS, suspicion,
+                    () -> new Tx(handle(dialect, writer, true), null));
             this.serializable = new SerializableWrites(writers);
         }
-        this.readers = new Connections("reader", READERS, suspicion, () -> new Tx(handle(dialect, reader, false), search));
+        this.readers = new Connections("reader", READERS, suspicion,
+                () -> new Tx(handle(dialect, reader, false), search));
     }
 
     /** Builds SQLite's device search (see {@link InstanceSearch}): the writer is held only at the start and the end. */
@@ -87,7 +89,7 @@ public final class Store implements AutoCloseable {
             tx.searchDao().capture(); // from here on, every change is noted
             return null;
         });
-        InstanceSearch.Prepared prepared;
+        InstanceSearch.Columns prepared;
         try (Handle h = handle(dialect, readerSource, false)) {
             prepared = h.inTransaction(t -> InstanceSearch.prepare(t.attach(InstanceSearchDao.class).all()));
         }
