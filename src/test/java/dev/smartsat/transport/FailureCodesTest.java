@@ -910,6 +910,9 @@ class FailureCodesTest {
     void advance(String duration) {
         TestSatellite.Response r = sat.json("PUT", "/backend/api/v1/sim/clock", admin, "{\"advance\":\"" + duration + "\"}");
         assertEquals(200, r.status(), r.toString());
+        // The move nudges the alert monitor, whose thread raises the alerts it causes and records their events. Let
+        // that be done now, before a test snapshots the events, not while it compares them (evaluate is synchronized).
+        sat.server().alerts().evaluate();
     }
 
     TestDevice.Answer postBytes(byte[] body) {
