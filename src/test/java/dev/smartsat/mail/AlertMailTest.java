@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.smartsat.Await;
+import dev.smartsat.ClosedPort;
 import dev.smartsat.Main;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.licensing.AlertScenarios;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +49,15 @@ class AlertMailTest {
     Path dir;
     TestSatellite sat;
     GreenMail later;
+    ClosedPort down; // a mail server that is down: its port refuses connections until the test lets it go
 
     @AfterEach
     void stop() {
         if (sat != null) {
             sat.close();
+        }
+        if (down != null) {
+            down.close();
         }
         if (later != null) {
             later.stop();
@@ -117,7 +121,8 @@ class AlertMailTest {
 
     @Test
     void aMailServerThatIsDownDelaysTheMailAndNothingElse() throws Exception {
-        int port = freePort();
+        down = ClosedPort.open();
+        int port = down.port();
         sat = TestSatellite.start(dir, Map.of(), mailTo(port, "ops@example.com", Map.of()));
         // retries close together, and never far apart: the mail must follow the server's return within the test's bound
         sat.server().mail().backoff(new MailOutbox.Backoff(Duration.ofMillis(50), Duration.ofMillis(500)));
@@ -135,6 +140,7 @@ class AlertMailTest {
         assertEquals(1, on.alerts("?active=true").size());
         assertEquals(1.0, pendingGauge());
 
+        down.close();
         later = serverOn(port);
         Await.until(() -> later.getReceivedMessages().length == 1, "mail delivered once the server is up");
         Await.until(() -> outbox().isEmpty(), "outbox emptied");
@@ -143,7 +149,8 @@ class AlertMailTest {
 
     @Test
     void mailWaitingWhenTheSatelliteStopsIsSentAfterItStarts() throws Exception {
-        int port = freePort();
+        down = ClosedPort.open();
+        int port = down.port();
         sat = TestSatellite.start(dir, Map.of(), mailTo(port, "ops@example.com", Map.of()));
         AlertScenarios on = new AlertScenarios(sat);
         on.deviceInLab("RESTART1", 5);
@@ -151,6 +158,7 @@ class AlertMailTest {
         long alertId = outbox().get(0).alertId();
 
         sat.stop();
+        down.close();
         later = serverOn(port);
         sat.restart();
         Await.until(() -> later.getReceivedMessages().length == 1, "mail delivered after the restart");
@@ -223,12 +231,6 @@ class AlertMailTest {
         GreenMail server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         server.start();
         return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static List<String> subjects(List<MimeMessage> messages) {

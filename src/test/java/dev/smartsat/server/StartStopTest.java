@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smartsat.Await;
+import dev.smartsat.ClosedPort;
 import dev.smartsat.TestDatabase;
 import dev.smartsat.TestSatellite;
 import dev.smartsat.cli.SmartSatCommand;
@@ -61,28 +62,26 @@ class StartStopTest {
     /** SPEC §10: a database that cannot be reached, or refuses the login, stops the start with one line. */
     @Test
     void aDatabaseThatCannotBeUsedStopsTheStartBeforeAnythingIsCreated() throws Exception {
-        int closed;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closed = probe.getLocalPort();
-        }
-        String unreachable = "jdbc:postgresql://127.0.0.1:" + closed + "/smartsat";
-        String missing = TestDatabase.newPostgresDatabase().replaceFirst("/t_[0-9a-f]+", "/no_such_database");
-        String[][] cases = {
-            {unreachable, "refused"},
-            {missing, "no_such_database"},
-            {"jdbc:mysql://127.0.0.1/smartsat", "db.url must be jdbc:sqlite:FILE or jdbc:postgresql:"},
-        };
-        for (String[] c : cases) {
-            Path config = Files.writeString(dir.resolve("db.yaml"), "db:\n  url: \"" + c[0] + "\"\n  user: postgres\n");
-            Path data = dir.resolve("data");
-            Path certs = dir.resolve("certs");
-            Run run = serve("--config", config.toString(), "--port", "0", "--data-dir", data.toString(),
-                    "--certs-dir", certs.toString());
-            assertEquals(2, run.exit(), run.err());
-            assertEquals(1, run.err().strip().lines().count(), "one clear line: " + run.err());
-            assertTrue(run.err().contains(c[1]), run.err());
-            assertFalse(Files.exists(data), "no data dir is created: " + c[0]);
-            assertFalse(Files.exists(certs), "no certificates are created: " + c[0]);
+        try (ClosedPort closed = ClosedPort.open()) { // refuses connections, and stays so while the test runs
+            String unreachable = "jdbc:postgresql://127.0.0.1:" + closed.port() + "/smartsat";
+            String missing = TestDatabase.newPostgresDatabase().replaceFirst("/t_[0-9a-f]+", "/no_such_database");
+            String[][] cases = {
+                {unreachable, "refused"},
+                {missing, "no_such_database"},
+                {"jdbc:mysql://127.0.0.1/smartsat", "db.url must be jdbc:sqlite:FILE or jdbc:postgresql:"},
+            };
+            for (String[] c : cases) {
+                Path config = Files.writeString(dir.resolve("db.yaml"), "db:\n  url: \"" + c[0] + "\"\n  user: postgres\n");
+                Path data = dir.resolve("data");
+                Path certs = dir.resolve("certs");
+                Run run = serve("--config", config.toString(), "--port", "0", "--data-dir", data.toString(),
+                        "--certs-dir", certs.toString());
+                assertEquals(2, run.exit(), run.err());
+                assertEquals(1, run.err().strip().lines().count(), "one clear line: " + run.err());
+                assertTrue(run.err().contains(c[1]), run.err());
+                assertFalse(Files.exists(data), "no data dir is created: " + c[0]);
+                assertFalse(Files.exists(certs), "no certificates are created: " + c[0]);
+            }
         }
     }
 
