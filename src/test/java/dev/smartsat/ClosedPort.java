@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * A loopback port that refuses connections and that no one else can take while this is open: a socket bound to
- * it that never listens. A port found free and closed again can be taken by anything that binds meanwhile (the
+ * A port on 127.0.0.1 (the address its tests connect to, also where the JDK prefers IPv6) that refuses connections
+ * and that no one else can take while this is open: a socket bound to it that never listens. A port found free and closed again can be taken by anything that binds meanwhile (the
  * other test JVM's servers, say), and a test that expects "connection refused" there, or starts its own server
  * there later, fails once in a while.
  */
@@ -16,7 +16,7 @@ public final class ClosedPort implements AutoCloseable {
     private final Socket holder = new Socket();
 
     private ClosedPort() throws IOException {
-        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        holder.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0));
     }
 
     public static ClosedPort open() {
